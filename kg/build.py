@@ -1,0 +1,130 @@
+"""A whole run: read → segment → extract → resolve → graph → export/render, with a report.
+
+Each stage is called through its public function only; a failure in one file or article is
+recorded as a ``Problem`` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .export import to_rdf, write_atomic, write_graphml, write_rdf
+from .extract import extract, load_pipeline
+from .graph import build_graph
+from .read import read
+from .records import Corpus, Problem, Source
+from .resolve import resolve
+from .segment import segment
+
+
+@dataclass
+class BuildResult:
+    corpus: Corpus
+    graph: object
+    outputs: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
+
+
+def build(paths: list[str], out: Path, html: bool = True) -> BuildResult:
+    timings: Counter = Counter()
+    corpus = Corpus()
+    t = time.perf_counter()
+    for item in read(paths):
+        (corpus.problems if isinstance(item, Problem) else corpus.sources).append(item)
+    timings["read"] += time.perf_counter() - t
+
+    extractions = []
+    nlp = load_pipeline()
+    for source in corpus.sources:
+        t = time.perf_counter()
+        try:
+            articles = segment(source)
+        except Exception as err:  # one bad page must not stop the run
+            corpus.problems.append(Problem(source.path, f"segmentation failed: {err!r}", "segment"))
+            continue
+        timings["segment"] += time.perf_counter() - t
+        if not articles:
+            corpus.problems.append(Problem(source.path, "no article found on the page", "segment"))
+        corpus.articles.extend(articles)
+        t = time.perf_counter()
+        for article in articles:
+            try:
+                extractions.append(extract(article, nlp))
+            except Exception as err:
+                corpus.problems.append(Problem(source.path, f"article {article.index}: extraction failed: {err!r}",
+                                               "extract"))
+        timings["extract"] += time.perf_counter() - t
+
+    t = time.perf_counter()
+    resolve(extractions, corpus)
+    timings["resolve"] += time.perf_counter() - t
+    t = time.perf_counter()
+    graph = build_graph(corpus)
+    timings["graph"] += time.perf_counter() - t
+
+    out.mkdir(parents=True, exist_ok=True)
+    outputs: list[Path] = []
+    t = time.perf_counter()
+    outputs += write_rdf(to_rdf(graph), out)
+    timings["rdf"] += time.perf_counter() - t
+    t = time.perf_counter()
+    write_graphml(graph, out / "graph.graphml")
+    outputs.append(out / "graph.graphml")
+    timings["graphml"] += time.perf_counter() - t
+    if html:
+        from .render import render_html
+
+        t = time.perf_counter()
+        render_html(graph, out / "graph.html", title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
+        outputs.append(out / "graph.html")
+        timings["html"] += time.perf_counter() - t
+
+    report = make_report(corpus, graph, timings)
+    write_atomic(out / "report.json",
+                 lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
+    outputs.append(out / "report.json")
+    return BuildResult(corpus, graph, outputs, dict(timings), report)
+
+
+def make_report(corpus: Corpus, graph, timings: Counter) -> dict:
+    entities = Counter(e.kind for e in corpus.entities.values() if e.mentions)
+    relations = Counter(d["kind"] for _, _, d in graph.edges(data=True))
+    chars = sum(len(s.text) for s in corpus.sources)
+    return {
+        "kg_version": __version__,
+        "files": [{"path": s.path, "name": s.name, "encoding": s.encoding, "characters": len(s.text),
+                   "articles": sum(1 for a in corpus.articles if a.source == s.name)} for s in corpus.sources],
+        "articles": [{"id": a.id, "headline": a.headline, "date": a.date,
+                      "credits": [{"name": c.name, "role": c.role} for c in a.credits]} for a in corpus.articles],
+        "counts": {"files_read": len(corpus.sources), "files_skipped": len({p.path for p in corpus.problems
+                                                                           if p.stage == "read"}),
+                   "articles": len(corpus.articles), "characters": chars,
+                   "entities": dict(sorted(entities.items())), "relations": dict(sorted(relations.items())),
+                   "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
+        "warnings": [asdict(p) for p in corpus.problems],
+        "resolution": {e.key: sorted(e.rules) for e in corpus.entities.values()},
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+
+
+def summary(result: BuildResult, out: Path) -> str:
+    c = result.report["counts"]
+    lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
+             "entities: " + ", ".join(f"{k} {v}" for k, v in c["entities"].items()),
+             "relations: " + ", ".join(f"{k} {v}" for k, v in c["relations"].items()),
+             f"graph: {c['nodes']} nodes, {c['edges']} edges; {sum(result.timings.values()):.1f} s"]
+    if result.report["warnings"]:
+        lines.append(f"warnings ({len(result.report['warnings'])}):")
+        lines += [f"  {w['path']}: {w['message']}" for w in result.report["warnings"][:10]]
+    lines.append("wrote: " + ", ".join(str(p.relative_to(out)) if p.is_relative_to(out) else str(p)
+                                      for p in result.outputs) + f" in {out}")
+    return "\n".join(lines)
+
+
+__all__ = ["build", "summary", "BuildResult", "Source"]

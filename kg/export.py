@@ -1,0 +1,237 @@
+"""Export stage: the networkx graph → RDF (Turtle, TriG, JSON-LD) and GraphML.
+
+RDF follows ``shared/eval/RDF-CONTRACT.md``: schema.org for articles, people, places and events,
+W3C ORG for organisations and posts, SKOS for other names, PROV for provenance, and kg's own
+terms (``kg/ontology.ttl``) for what those lack. In ``graph.trig`` each article's statements
+sit in a named graph of their own, described with PROV; entity descriptions (types, labels,
+place hierarchy) are in the default graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import networkx as nx
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+from . import __version__
+from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
+
+ORG_TYPES = [  # (how the label ends, schema.org type)
+    (("委", "党委", "党工委", "政府", "人民政府", "办事处", "人大常委会", "人大工委", "政协", "局", "分局", "办", "厅",
+      "纪委", "纪工委", "监察委员会", "部", "中心"), SDO.GovernmentOrganization),
+    (("法院", "检察院"), SDO.GovernmentOrganization),
+    (("大学", "学院", "中学", "小学", "学校", "幼儿园", "实验园", "研究院"), SDO.EducationalOrganization),
+    (("医院", "卫生院"), SDO.Hospital),
+    (("公司", "集团", "合作社"), SDO.Corporation),
+]
+LEVEL_TYPES = {"province": SDO.State, "city": SDO.City, "district": SDO.AdministrativeArea}
+ZH = "zh"
+
+
+def iri(key: str) -> URIRef:
+    """A stable IRI from an entity's resolved key (never from run order)."""
+    safe = re.sub(r"[\s<>\"{}|\\^`#?%]", lambda m: "%%%02X" % ord(m.group(0)), key)
+    return KGR[safe]
+
+
+def _lit(text: str) -> Literal:
+    return Literal(text, lang=ZH)
+
+
+def _org_type(label: str):
+    for endings, t in ORG_TYPES:
+        if label.endswith(endings):
+            return t
+    return SDO.Organization
+
+
+def to_rdf(g: nx.MultiDiGraph) -> Dataset:
+    ds = Dataset()
+    for prefix, ns in (("schema", SDO), ("org", ORG), ("prov", PROV), ("skos", SKOS), ("kg", KG), ("kgr", KGR),
+                       ("xsd", XSD)):
+        ds.bind(prefix, ns)
+    default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
+    now = Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    graphs: dict[str, Graph] = {}
+
+    def article_graph(article_id: str) -> Graph:
+        if article_id not in graphs:
+            name = URIRef(str(iri(f"graph/{article_id}")))
+            graphs[article_id] = ds.graph(name)
+            default.add((name, RDF.type, PROV.Entity))
+            default.add((name, PROV.wasDerivedFrom, iri(f"article/{article_id}")))
+            default.add((name, PROV.wasDerivedFrom, iri(f"source/{article_id.split('#')[0]}")))
+            default.add((name, PROV.generatedAtTime, now))
+            default.add((name, PROV.wasGeneratedBy, KGR[f"activity/kg-{__version__}"]))
+        return graphs[article_id]
+
+    activity = KGR[f"activity/kg-{__version__}"]
+    default.add((activity, RDF.type, PROV.Activity))
+    default.add((activity, RDFS.label, Literal(f"kg {__version__}")))
+
+    for key, d in g.nodes(data=True):
+        node = iri(key)
+        kind = d["kind"]
+        label = d.get("label", "")
+        if kind == "source":
+            default.add((node, RDF.type, SDO.DigitalDocument))
+            default.add((node, SDO.name, Literal(label)))
+            continue
+        if kind == "article":
+            ag = article_graph(key.split("/", 1)[1])
+            ag.add((node, RDF.type, SDO.NewsArticle))
+            ag.add((node, SDO.headline, _lit(label)))
+            if d.get("kicker"):
+                ag.add((node, SDO.alternativeHeadline, _lit(d["kicker"])))
+            ag.add((node, SDO.position, Literal(d["index"])))
+            ag.add((node, SDO.articleBody, _lit(d.get("text", ""))))
+            date = d.get("date") or ""
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+                ag.add((node, SDO.datePublished, Literal(date, datatype=XSD.date)))
+            elif date:
+                ag.add((node, KG.dateText, Literal(date, datatype=XSD.gMonthDay)))
+            continue
+        default.add((node, RDFS.label, _lit(label)))
+        for alias in d.get("aliases", []):
+            default.add((node, SKOS.altLabel, _lit(alias)))
+        if kind == "person":
+            default.add((node, RDF.type, SDO.Person))
+        elif kind == "place":
+            default.add((node, RDF.type, SDO.Place))
+            level = d.get("level", "")
+            default.add((node, RDF.type, LEVEL_TYPES.get(level, SDO.AdministrativeArea)))
+            if level:
+                default.add((node, KG.level, Literal(level)))
+            if d.get("adcode"):
+                default.add((node, KG.adcode, Literal(d["adcode"])))
+            if d.get("lat") is not None and d.get("lon") is not None:
+                default.add((node, SDO.latitude, Literal(d["lat"], datatype=XSD.decimal)))
+                default.add((node, SDO.longitude, Literal(d["lon"], datatype=XSD.decimal)))
+        elif kind == "organization":
+            default.add((node, RDF.type, ORG.Organization))
+            default.add((node, RDF.type, _org_type(label)))
+        elif kind == "initiative":
+            default.add((node, RDF.type, KG.Initiative))
+        elif kind == "meeting":
+            default.add((node, RDF.type, SDO.Event))
+            default.add((node, SDO.name, _lit(label)))
+            date = d.get("date") or ""
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+                default.add((node, SDO.startDate, Literal(date, datatype=XSD.date)))
+            elif date:
+                default.add((node, KG.dateText, Literal(date, datatype=XSD.gMonthDay)))
+
+    posts: dict[tuple[str, str], URIRef] = {}
+    for s, o, d in g.edges(data=True):
+        kind = d["kind"]
+        article = d.get("article") or ""
+        ag = article_graph(article) if article else default
+        subj, obj = iri(s), iri(o) if o else None
+        if kind == "mentions":
+            ag.add((subj, SDO.mentions, obj))
+        elif kind == "in_file":
+            ag.add((subj, SDO.isPartOf, obj))
+        elif kind == "authored":
+            ag.add((subj, SDO.author, obj))
+            role_prop = {"记者": KG.reporter, "通讯员": KG.correspondent, "摄影": KG.photographer}.get(d.get("role"))
+            if role_prop:
+                ag.add((subj, role_prop, obj))
+        elif kind == "located_in":
+            default.add((subj, SDO.containedInPlace, obj))
+        elif kind == "part_of":
+            default.add((subj, KG.jurisdiction, obj))
+        elif kind == "runs":
+            ag.add((obj, KG.runBy, subj))
+        elif kind in ("chaired", "attended"):
+            ag.add((obj, KG.chair if kind == "chaired" else SDO.attendee, subj))
+            if kind == "chaired":
+                ag.add((obj, SDO.attendee, subj))
+            _evidence(ag, obj, d, article)
+        elif kind == "holds":
+            title = d.get("title", "")
+            org_label = g.nodes[o]["label"] if o and o in g else ""
+            pkey = (o or "", title)
+            if pkey not in posts:
+                posts[pkey] = iri(f"post/{o.split('/', 1)[1] if o else '-'}/{title}")
+                post = posts[pkey]
+                default.add((post, RDF.type, ORG.Post))
+                default.add((post, RDFS.label, _lit(org_label + title)))
+                default.add((post, KG.title, _lit(title)))
+                if o:
+                    default.add((post, ORG.postIn, obj))
+                    default.add((obj, ORG.hasPost, post))
+            post = posts[pkey]
+            ag.add((post, ORG.heldBy, subj))
+            ag.add((subj, ORG.holds, post))
+            _evidence(ag, post, d, article, holder=subj)
+    return ds
+
+
+def _evidence(graph: Graph, node, d: dict, article: str, holder=None) -> None:
+    if not d.get("sentence"):
+        return
+    digest = hashlib.sha1(f"{node}|{holder}|{article}|{d['start']}".encode()).hexdigest()[:16]
+    ev = KGR[f"evidence/{digest}"]
+    graph.add((node, KG.evidence, ev))
+    graph.add((ev, RDF.type, KG.Evidence))
+    graph.add((ev, KG.sentence, _lit(d["sentence"])))
+    graph.add((ev, KG.beginIndex, Literal(int(d["start"]))))
+    graph.add((ev, KG.endIndex, Literal(int(d["end"]))))
+    graph.add((ev, PROV.wasDerivedFrom, iri(f"article/{article}")))
+    graph.add((ev, KG.rule, Literal(d.get("rule", ""))))
+    if holder is not None:
+        graph.add((ev, KG.about, holder))
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, so an interrupted run leaves the
+    previous output intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+RDF_FORMATS = {"graph.ttl": "turtle", "graph.trig": "trig", "graph.jsonld": "json-ld"}
+
+
+def write_rdf(ds: Dataset, out: Path) -> list[Path]:
+    written = []
+    for name, fmt in RDF_FORMATS.items():
+        target = out / name
+        if fmt == "turtle":
+            union = Graph()
+            for prefix, ns in ds.namespaces():
+                union.bind(prefix, ns)
+            for t in ds.quads((None, None, None, None)):
+                union.add(t[:3])
+            write_atomic(target, lambda p, u=union: u.serialize(p, format="turtle", encoding="utf-8"))
+        else:
+            write_atomic(target, lambda p, f=fmt: ds.serialize(p, format=f, encoding="utf-8"))
+        written.append(target)
+    return written
+
+
+def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
+    """GraphML for Gephi, Cytoscape and igraph: lists become ``|``-joined strings, the node's
+    RDF IRI is kept so the two worlds can be joined."""
+    h = nx.MultiDiGraph()
+    for n, d in g.nodes(data=True):
+        attrs = {k: ("|".join(map(str, v)) if isinstance(v, list | tuple | set) else v)
+                 for k, v in d.items() if v is not None and k != "text"}
+        h.add_node(n, iri=str(iri(n)), **attrs)
+    for s, o, k, d in g.edges(keys=True, data=True):
+        h.add_edge(s, o, key=k, **{a: v for a, v in d.items() if v is not None})
+    write_atomic(path, lambda p: nx.write_graphml(h, p, encoding="utf-8"))

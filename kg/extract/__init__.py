@@ -1,0 +1,52 @@
+"""Extract stage: an article → the mentions and relations it states.
+
+The work is a spaCy pipeline: ``spacy.blank("zh")`` with the jieba segmenter, followed by the
+project's own registered components, in the order ``pipeline.json`` gives. Each component wraps
+one pure function of ``kg.extract.patterns``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+import json
+
+import spacy
+from spacy.language import Language
+
+from ..records import Article, Extraction
+from . import components  # noqa: F401  (registers the components with spaCy)
+from .patterns import Doc, split_sentences
+
+
+@cache
+def pipeline_config() -> dict:
+    with resources.files(__package__).joinpath("pipeline.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def load_pipeline() -> Language:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    config = pipeline_config()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for name in config["components"]:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def extract(article: Article, nlp: Language | None = None) -> Extraction:
+    nlp = nlp or load_pipeline()
+    text = article.body
+    spacy_doc = nlp.make_doc(text)
+    boundaries = frozenset({t.idx for t in spacy_doc} | {t.idx + len(t) for t in spacy_doc})
+    doc = Doc(text, split_sentences(text), boundaries)
+    spacy_doc.user_data["kg"] = doc
+    spacy_doc.user_data["credits"] = [(c.name, c.role) for c in article.credits]
+    for _, component in nlp.pipeline:
+        spacy_doc = component(spacy_doc)
+    return Extraction(article, doc.sentences, doc.mentions, doc.relations)

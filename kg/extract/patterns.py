@@ -1,0 +1,536 @@
+"""One pure function per kind of extraction: a ``Doc`` (text + token boundaries) in, typed
+``Mention``/``Relation`` records out.
+
+The grammar here is that of Chinese local-government reporting:
+``[jurisdiction][organ]title、title NAME``, ``NAME(title)``, ``区领导A、B、C参加``, bylines,
+``X街道``/``X社区`` under a district, organisations named by a jurisdiction plus an organ
+(``区财政局``), named initiatives in quotes or ending in 工程/行动/活动.
+Word lists come from ``kg/lexicon``; no name of a person, company or campaign is listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from .. import lexicon
+from ..records import Mention, Relation, Sentence
+from . import gazetteer
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+HAN_RE = re.compile(f"[{HAN}]")
+
+# Characters that never sit inside a name of a place or organisation (function words, list
+# separators): they bound a name on the left.
+STOP_CHARS = set("的在和与及对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共")
+# Characters that start the word after a person's name (verbs, prepositions): they end a name.
+NAME_BREAK = set("主出参说表指强在和与及等、，。；：介带到对为将把被是的了也一就都要向从率同作认提还亲陪会深详称坦调督现前赴来去接代讲通点希告透宣答感动发组分召听察走看慰检")
+
+
+@dataclass
+class Doc:
+    """The text of one article with its sentences and the word boundaries of the tokenizer."""
+
+    text: str
+    sentences: list[Sentence]
+    boundaries: frozenset[int]
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    def sentence_at(self, pos: int) -> int:
+        for i, s in enumerate(self.sentences):
+            if s.start <= pos < s.end:
+                return i
+        return -1
+
+    def add(self, kind: str, start: int, end: int, rule: str, **attrs) -> int:
+        """Add a mention unless one of the same kind already covers the span; return its index."""
+        for i, m in enumerate(self.mentions):
+            if m.kind == kind and m.start <= start and end <= m.end:
+                return i
+        self.mentions.append(Mention(kind, self.text[start:end], start, end, rule, self.sentence_at(start), attrs))
+        return len(self.mentions) - 1
+
+    def covered(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
+        return any(m.start < end and start < m.end and (not kinds or m.kind in kinds) for m in self.mentions)
+
+    def of_kind(self, *kinds: str) -> list[tuple[int, Mention]]:
+        return sorted(((i, m) for i, m in enumerate(self.mentions) if m.kind in kinds), key=lambda im: im[1].start)
+
+
+# ---------------------------------------------------------------------------------------------
+# sentences
+
+SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        end = m.end()
+        chunk = text[start:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append(Sentence(chunk.strip(), start + lead, start + lead + len(chunk.strip())))
+        start = end
+    if text[start:].strip():
+        chunk = text[start:]
+        lead = len(chunk) - len(chunk.lstrip())
+        out.append(Sentence(chunk.strip(), start + lead, start + lead + len(chunk.strip())))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# lexicons compiled once
+
+
+@cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    names = lexicon.words("surnames.txt")
+    return frozenset(n for n in names if len(n) == 1), frozenset(n for n in names if len(n) == 2)
+
+
+@cache
+def _titles() -> dict[str, dict[str, str]]:
+    return {row["title"]: row for row in lexicon.table("titles.tsv")}
+
+
+@cache
+def _title_re() -> re.Pattern:
+    return re.compile("|".join(re.escape(t) for t in sorted(_titles(), key=len, reverse=True)))
+
+
+@cache
+def _organs() -> dict[str, dict[str, str]]:
+    return {row["word"]: row for row in lexicon.table("organs.tsv")}
+
+
+@cache
+def _org_suffix_re() -> re.Pattern:
+    return re.compile(f"(?:{lexicon.alternation('org_suffixes.txt')})")
+
+
+JURIS_ABBREV = ("街道", "区", "市", "县", "省", "镇", "乡")
+
+
+def _is_boundary_left(doc: Doc, pos: int) -> bool:
+    return pos == 0 or doc.text[pos - 1] in STOP_CHARS or not HAN_RE.match(doc.text[pos - 1])
+
+
+# ---------------------------------------------------------------------------------------------
+# places
+
+
+def places(doc: Doc) -> Iterator[int]:
+    """Administrative divisions (from the gazetteer), functional zones, and named
+    sub-district units (X街道, X镇, X社区, X村) written after a place or a word boundary."""
+    text = doc.text
+    for m in gazetteer.division_regex().finditer(text):
+        name = m.group(0)
+        entry = gazetteer.lookup(name)
+        if entry is None:
+            continue
+        if entry.get("short") and not _short_form_ok(text, m.start(), m.end(), entry):
+            continue
+        yield doc.add("place", m.start(), m.end(), "gazetteer", level=entry["level"])
+    zone = re.compile(f"(?:{lexicon.alternation('zone_suffixes.txt')})")
+    for m in zone.finditer(text):
+        start = _name_start(doc, m.start(), max_len=8, allow_place_prefix=True)
+        if start is None:
+            # a bare 示范区 / 经开区 refers to the article's zone; resolution decides which
+            if _is_boundary_left(doc, m.start()) and m.group(0) in ("示范区", "经开区", "开发区", "高新区"):
+                yield doc.add("place", m.start(), m.end(), "zone-short", level="zone", bare=True)
+            continue
+        yield doc.add("place", start, m.end(), "zone", level="zone")
+    for row in lexicon.table("division_suffixes.tsv"):
+        suffix, level = row["suffix"], row["level"]
+        for m in re.finditer(re.escape(suffix), text):
+            if doc.covered(m.start(), m.end(), ("place",)):
+                continue
+            start = _name_start(doc, m.start(), max_len=5, allow_place_prefix=False,
+                                min_len=1 if suffix == "街道" else 2)
+            if start is None or _bad_division_name(text[start:m.start()], suffix):
+                continue
+            yield doc.add("place", start, m.end(), "division-suffix", level=level)
+
+
+# Words that end in a division suffix but name no place (农村, 城乡, 返乡 …) or that are verbs.
+NOT_PLACE_NAMES = {
+    "农", "城", "乡", "返", "家", "下", "故", "同", "老", "新农", "美丽", "各", "全", "该", "本", "每", "两", "多", "联合",
+    "和谐", "文明", "城乡", "乡镇", "自然", "行政", "所在", "辖区", "深入", "走进", "进", "驻", "包", "各个", "相关", "重点",
+    "示范", "幸福", "智慧", "平安", "绿色", "美丽乡", "老旧", "周边", "中心", "街", "镇街", "特色", "试点", "贫困", "社",
+    "村", "小城", "集", "建制", "城关", "居民", "个",
+}
+
+
+def _bad_division_name(name: str, suffix: str) -> bool:
+    if not name or name in NOT_PLACE_NAMES or re.search(r"\d|[一二三四五六七八九十两几多]个", name):
+        return True
+    if name[-1] in "个各全该本每等和与及":
+        return True
+    return bool(suffix in ("村", "乡") and len(name) < 2)
+
+
+def _short_form_ok(text: str, start: int, end: int, entry: dict) -> bool:
+    """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word."""
+    if entry["level"] in ("province", "city"):
+        nxt = text[end:end + 1]
+        return not (nxt and nxt in "区县路街镇村乡")
+    return entry["full"] in text  # a district's short form only once its full name is used
+
+
+def _name_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, min_len: int = 1) -> int | None:
+    """Where a proper name ending at ``end`` starts: walk left over Han characters to a stop
+    character, the end of a place already found, or the maximum length; prefer a tokenizer
+    boundary."""
+    text = doc.text
+    limit = max(0, end - max_len)
+    pos = end
+    while pos > limit and HAN_RE.match(text[pos - 1]) and text[pos - 1] not in STOP_CHARS:
+        if any(m.kind == "place" and m.end == pos and m.start < pos for m in doc.mentions) and pos < end:
+            if allow_place_prefix:
+                pos = next(m.start for m in doc.mentions if m.kind == "place" and m.end == pos)
+            break
+        pos -= 1
+    if end - pos < min_len:
+        return None
+    # prefer the longest name that starts on a word boundary
+    for p in range(pos, end - min_len + 1):
+        if p in doc.boundaries or p == pos and _is_boundary_left(doc, p):
+            return p
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# organisations
+
+ORG_MAX = 16
+
+
+def organizations(doc: Doc) -> Iterator[int]:
+    """Organisations: a jurisdiction (a place, or 区/市/县/镇/街道 standing for the article's own)
+    followed by an organ or a named body ending in an organisation suffix; and standalone named
+    bodies (companies, schools, universities) bounded by function words."""
+    text = doc.text
+    suffix_re = _org_suffix_re()
+    organs = _organs()
+    organ_re = re.compile("|".join(re.escape(w) for w in sorted(organs, key=len, reverse=True)))
+    anchors: list[tuple[int, int, str | None]] = []  # (start, end of jurisdiction, place mention text)
+    for _, m in doc.of_kind("place"):
+        anchors.append((m.start, m.end, m.text))
+    for m in re.finditer("|".join(JURIS_ABBREV), text):
+        if doc.covered(m.start(), m.end(), ("place",)):
+            continue
+        if _is_boundary_left(doc, m.start()) or m.start() in doc.boundaries and text[m.start() - 1] not in "辖园校社":
+            anchors.append((m.start(), m.end(), None))
+    anchors.sort()
+    for start, jend, place in anchors:
+        best = None
+        om = organ_re.match(text, jend)
+        if om:
+            best = (om.end(), organs[om.group(0)]["kind"], "organ")
+        # a longer named body: 区财政局, 区委组织部, 市人民医院, 安徽大学科学技术处
+        for sm in suffix_re.finditer(text, jend, min(len(text), jend + ORG_MAX)):
+            body = text[jend:sm.start()]
+            if any(c in STOP_CHARS or not HAN_RE.match(c) for c in body):
+                break
+            e = sm.end()
+            while True:  # the longest suffix at this place (有限公司 over 公司)
+                longer = suffix_re.match(text, sm.start(), min(len(text), sm.start() + 8))
+                if longer and longer.end() > e:
+                    e = longer.end()
+                break
+            if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
+                continue
+            if best is None or e > best[0]:
+                if body or best is None:
+                    best = (e, "body", "jurisdiction+suffix")
+        if best is None:
+            continue
+        end, kind, rule = best
+        if place is None and end - start <= 1:
+            continue
+        if text[start:end] in ("区委员", "市委员"):
+            continue
+        yield doc.add("organization", start, end, rule, organ=kind if kind != "body" else None,
+                      abbrev=None if place else text[start:jend])
+    yield from _named_bodies(doc)
+
+
+COMPANY_SUFFIX = re.compile(r"(?:（[\u4e00-\u9fff]{2,4}）)?(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|学院|大学|中学|小学|幼儿园|医院)")
+
+
+def _named_bodies(doc: Doc) -> Iterator[int]:
+    text = doc.text
+    for m in COMPANY_SUFFIX.finditer(text):
+        if doc.covered(m.start(), m.end(), ("organization",)):
+            continue
+        start = _name_start(doc, m.start(), max_len=10, allow_place_prefix=True, min_len=2)
+        if start is None:
+            continue
+        start = _strip_leading_verbs(text, start, m.start())
+        if start is None:
+            continue
+        name = text[start:m.start()]
+        if name in ("该", "各", "全", "本", "有关", "相关", "各类", "中小", "高等", "职业", "部分"):
+            continue
+        yield doc.add("organization", start, m.end(), "named-body")
+
+
+LEADING_VERBS = ("联合", "前往", "走访", "组织", "开展", "走进", "来到", "深入", "赴", "到", "在", "与", "和", "及",
+                 "对", "向", "了", "帮助", "支持", "推动", "依托", "邀请", "包括", "如", "是", "为", "由")
+
+
+def _strip_leading_verbs(text: str, start: int, end: int) -> int | None:
+    changed = True
+    while changed and start < end:
+        changed = False
+        for v in LEADING_VERBS:
+            if text.startswith(v, start) and end - start > len(v) + 1:
+                start += len(v)
+                changed = True
+    return start if end - start >= 2 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# persons and posts
+
+
+def name_at(doc: Doc, pos: int) -> int | None:
+    """End of a personal name starting at ``pos`` (surname + 1–2 characters), or None."""
+    text = doc.text
+    single, double = _surnames()
+    if text[pos:pos + 2] in double:
+        sur = 2
+    elif text[pos:pos + 1] in single:
+        sur = 1
+    else:
+        return None
+    candidates = []
+    for given in (1, 2):
+        end = pos + sur + given
+        if end > len(text) or not all(HAN_RE.match(c) for c in text[pos:end]):
+            continue
+        candidates.append(end)
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    short, long_ = candidates
+    third = text[short]
+    if third in NAME_BREAK and not (long_ in doc.boundaries and short not in doc.boundaries):
+        return short
+    if long_ in doc.boundaries and short not in doc.boundaries:
+        return long_
+    if short in doc.boundaries and long_ not in doc.boundaries:
+        return short
+    if long_ < len(text) and HAN_RE.match(text[long_]) and text[long_] not in NAME_BREAK and text[long_] not in "，、":
+        # three Han characters followed by more text: only a break char after two stops it
+        return long_ if third not in NAME_BREAK else short
+    return long_
+
+
+@dataclass
+class PostPart:
+    start: int
+    end: int
+    title: str
+    org: int | None  # mention index of the organisation the text names
+    org_text: str
+
+
+def _titles_before(doc: Doc, name_start: int) -> list[PostPart]:
+    """The chain of posts written right before a name: 区委副书记、区长 | 区人大常委会党组书记、副主任."""
+    text = doc.text
+    parts: list[PostPart] = []
+    end = name_start
+    while end > 0:
+        best = None
+        for length in range(min(8, end), 0, -1):
+            cand = text[end - length:end]
+            if cand in _titles():
+                best = cand
+                break
+        if best is None:
+            break
+        tstart = end - len(best)
+        # the organisation written before the title (an org mention ending at tstart)
+        org_idx, org_text, pstart = None, "", tstart
+        for i, m in doc.of_kind("organization", "place"):
+            if m.end == tstart:
+                org_idx, org_text, pstart = i, m.text, m.start
+        parts.insert(0, PostPart(pstart, end, best, org_idx, org_text))
+        end = pstart
+        if end > 0 and text[end - 1] in "、":
+            end -= 1
+            continue
+        break
+    return parts
+
+
+def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
+    """Find people anchored by a title, a role noun, a list after 区领导, or a byline, and the
+    posts those titles give them."""
+    text = doc.text
+    roles = lexicon.words("person_roles.txt")
+    role_re = re.compile("|".join(re.escape(r) for r in roles))
+    title_re = _title_re()
+    found: dict[int, int] = {}  # name start → mention index
+
+    def add_person(start: int, end: int, rule: str) -> int:
+        idx = doc.add("person", start, end, rule)
+        found[start] = idx
+        return idx
+
+    # 1. titles directly before a name
+    for m in title_re.finditer(text):
+        end = name_at(doc, m.end())
+        if end is None or doc.covered(m.end(), end, ("organization", "place")):
+            continue
+        pidx = add_person(m.end(), end, "title+name")
+        for part in _titles_before(doc, m.end()):
+            doc.relations.append(Relation("holds", pidx, part.org, "post-chain", doc.sentence_at(m.end()),
+                                          {"title": part.title, "org_text": part.org_text}))
+        _list_after(doc, end, pidx, add_person)
+    # 2. role nouns (居民, 志愿者, 区领导) before a name or a list of names
+    for m in role_re.finditer(text):
+        end = name_at(doc, m.end())
+        if end is None or m.end() in found or doc.covered(m.end(), end):
+            continue
+        pidx = add_person(m.end(), end, "role+name")
+        _list_after(doc, end, pidx, add_person)
+    # 3. name followed by an honorific or title (陈永斌书记, 宋伟红博士)
+    suffixes = lexicon.words("person_suffix_titles.txt")
+    for m in re.finditer("|".join(re.escape(s) for s in suffixes), text):
+        for length in (3, 2, 4):
+            s = m.start() - length
+            if s < 0 or s in found:
+                continue
+            if name_at(doc, s) == m.start() and _is_boundary_left(doc, s) and not doc.covered(s, m.start()):
+                add_person(s, m.start(), "name+honorific")
+                break
+    # 4. bylines: the credited names wherever the text repeats them
+    known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
+    for name in sorted(known, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            if not doc.covered(m.start(), m.end(), ("person", "organization", "place")):
+                add_person(m.start(), m.end(), "repeated-name")
+
+
+def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
+    """More names in a 、-list after a titled name: 副主任刘斌、王俊 | 区领导刘安顺、唐兵、张长明."""
+    text = doc.text
+    pos = end
+    while pos < len(text) and text[pos] == "、":
+        nxt = name_at(doc, pos + 1)
+        if nxt is None:
+            break
+        idx = add_person(pos + 1, nxt, "name-list")
+        for r in list(doc.relations):
+            if r.subject == first and r.kind == "holds" and r.rule == "post-chain":
+                doc.relations.append(Relation("holds", idx, r.object, "post-shared", doc.sentence_at(pos), dict(r.attrs)))
+        pos = nxt
+
+
+# ---------------------------------------------------------------------------------------------
+# meetings
+
+MEETING = re.compile(rf"[{HAN}\d（）()]{{2,40}}?(?:会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|研判会|现场会|例会|大会|常委会扩大会议)")
+
+
+def meetings(doc: Doc) -> None:
+    """A meeting named in a sentence (…会议召开 / 召开…会), with who chaired (主持) and who
+    attended (出席/参加/列席) it in the same or the next sentences."""
+    text = doc.text
+    roles = {row["verb"]: row["role"] for row in lexicon.table("meeting_roles.tsv")}
+    for si, sent in enumerate(doc.sentences):
+        m = re.search(rf"(?:召开|举行|举办)([“\"]?[^，。；“”]{{0,30}}[”\"]?[^，。；]{{0,30}}?(?:会议|会))"
+                      rf"|([{HAN}\d“”\"（）]{{2,50}}?(?:会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|现场会|例会|大会))(?:暨[^，。]{{2,30}}?会议)?(?:在[^，。]{{1,20}})?(?:召开|举行)",
+                      sent.text)
+        if not m:
+            continue
+        g = 1 if m.group(1) else 2
+        mstart = sent.start + m.start(g)
+        mend = sent.start + m.end(g)
+        # trim a leading date or place-time clause: "11月22日下午，相山区召开" has no name there
+        name = text[mstart:mend]
+        lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?，?)", name)
+        if lead:
+            mstart += lead.end()
+        midx = doc.add("meeting", mstart, mend, "meeting-sentence")
+        # people who chaired / attended in this and the next three sentences
+        window_end = doc.sentences[min(si + 3, len(doc.sentences) - 1)].end
+        for verb, role in roles.items():
+            for vm in re.finditer(verb, text[sent.start:window_end]):
+                vpos = sent.start + vm.start()
+                subject = _subject_before(doc, vpos)
+                for pidx in subject:
+                    kind = "chaired" if role == "chaired" else "attended"
+                    if not any(r.kind == kind and r.subject == pidx and r.object == midx for r in doc.relations):
+                        doc.relations.append(Relation(kind, pidx, midx, f"meeting-{verb}", doc.sentence_at(vpos)))
+
+
+def _subject_before(doc: Doc, vpos: int) -> list[int]:
+    """The person (or the 、/，-list of persons) that a verb at ``vpos`` belongs to: the persons
+    in the same clause before the verb."""
+    text = doc.text
+    clause_start = max(text.rfind(c, 0, vpos) for c in "。；\n") + 1
+    persons = [(i, m) for i, m in doc.of_kind("person") if clause_start <= m.start and m.end <= vpos]
+    if not persons:
+        return []
+    between = text[persons[-1][1].end:vpos]
+    if len(between) > 6 or re.search(r"[，。；]", between):
+        return []
+    # the verb governs the whole list only when it closes it (区领导A、B参加)
+    last = persons[-1]
+    group = [last[0]]
+    for i, m in reversed(persons[:-1]):
+        gap = text[m.end:doc.mentions[group[-1]].start]
+        if re.fullmatch(r"[、，,及和][^。；]{0,20}", gap) and len(gap) <= 20:
+            group.append(i)
+        else:
+            break
+    return group
+
+
+# ---------------------------------------------------------------------------------------------
+# initiatives
+
+QUOTED = re.compile(r"[“\"]([^“”\"]{2,24})[”\"]")
+
+
+def initiatives(doc: Doc) -> None:
+    """Named initiatives: a quoted name followed by an initiative head (活动/行动/工程/服务/模式)
+    or preceded by a carrying-out verb (开展/推进/实施); and unquoted names ending in a head."""
+    text = doc.text
+    heads = lexicon.words("initiative_heads.txt")
+    verbs = lexicon.words("initiative_verbs.txt")
+    for m in QUOTED.finditer(text):
+        inner = m.group(1)
+        if _slogan(inner):
+            continue
+        after = text[m.end():m.end() + 6]
+        before = text[max(0, m.start() - 6):m.start()]
+        head = next((h for h in heads if after.startswith(h)), None)
+        verb = next((v for v in verbs if before.endswith(v)), None)
+        if head or verb:
+            doc.add("initiative", m.start() + 1, m.end() - 1, "quoted+head" if head else "verb+quoted",
+                    head=head or "")
+    head_re = re.compile(rf"([{HAN}]{{2,8}}?)(工程|行动|攻坚战|收官战)")
+    for m in head_re.finditer(text):
+        start = _name_start(doc, m.end(1), max_len=8, allow_place_prefix=False, min_len=2)
+        if start is None or doc.covered(start, m.end(), ("initiative",)):
+            continue
+        name = text[start:m.end()]
+        if name[:2] in ("开展", "推进", "实施", "这项", "各项", "重点", "专项", "一项", "此次"):
+            continue
+        doc.add("initiative", start, m.end(), "name+head", head=m.group(2))
+
+
+def _slogan(inner: str) -> bool:
+    """Requirements and numbered formulas (“五个进一步到位”, “四风”) are not initiatives."""
+    if re.match(r"^[一二三四五六七八九十百千两\d]+[个项大条]?", inner) and len(inner) <= 8:
+        return True
+    return bool(re.search(r"[，、,]", inner)) or len(inner) < 2

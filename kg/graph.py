@@ -1,0 +1,81 @@
+"""Graph stage: resolved entities and facts → one networkx MultiDiGraph.
+
+The graph is the single hand-off to every exporter and renderer.
+
+Nodes are keyed by ``Entity.key`` (articles by ``article/<file>#<n>``, files by
+``source/<file>``) and carry:
+
+    kind      person | place | organization | initiative | meeting | article | source
+    label     canonical label
+    aliases   list of other names
+    mentions  number of mentions (articles: 0)
+    articles  list of article ids that mention it
+    + kind-specific attributes (level, adcode, lon, lat, organ, date, headline, file ...)
+
+Edges are keyed by their kind and carry:
+
+    kind      holds | chaired | attended | part_of | located_in | runs | authored | mentions
+              | in_file
+    label     what a reader sees on the edge (the post title for ``holds``, 主持 for ``chaired``)
+    article, file, sentence, start, end, rule     (evidence; empty for structural edges)
+    + title / role for holds and authored
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .records import Corpus
+
+EDGE_LABELS = {
+    "chaired": "主持",
+    "attended": "出席",
+    "part_of": "隶属",
+    "located_in": "位于",
+    "runs": "开展",
+    "authored": "作者",
+    "mentions": "提及",
+    "in_file": "刊于",
+}
+
+
+def article_key(article_id: str) -> str:
+    return f"article/{article_id}"
+
+
+def source_key(name: str) -> str:
+    return f"source/{name}"
+
+
+def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for source in corpus.sources:
+        g.add_node(source_key(source.name), kind="source", label=source.name, aliases=[],
+                   mentions=0, articles=[], path=source.path, encoding=source.encoding)
+    for a in corpus.articles:
+        key = article_key(a.id)
+        g.add_node(key, kind="article", label=a.headline, aliases=[], mentions=0, articles=[a.id],
+                   file=a.source, index=a.index, date=a.date or "", kicker=a.kicker,
+                   headline=a.headline, text=a.body)
+        g.add_edge(key, source_key(a.source), key="in_file", kind="in_file", label=EDGE_LABELS["in_file"],
+                   article=a.id, file=a.source, sentence="", start=-1, end=-1, rule="segment")
+    for e in corpus.entities.values():
+        articles = sorted({aid for aid, _ in e.mentions})
+        attrs = {k: v for k, v in e.attrs.items() if v is not None and not k.startswith("_")}
+        g.add_node(e.key, kind=e.kind, label=e.label, aliases=sorted(e.aliases - {e.label}),
+                   mentions=len(e.mentions), articles=articles, rules=sorted(e.rules), **attrs)
+        for aid in articles:
+            g.add_edge(article_key(aid), e.key, key="mentions", kind="mentions",
+                       label=EDGE_LABELS["mentions"], article=aid, file=aid.split("#")[0],
+                       sentence="", start=-1, end=-1, rule="mention")
+    for f in corpus.facts:
+        if f.subject not in g or f.object not in g:
+            continue  # e.g. a post whose organisation the text does not give
+        ev = f.evidence
+        label = f.attrs.get("title") or f.attrs.get("role") or EDGE_LABELS.get(f.kind, f.kind)
+        g.add_edge(f.subject, f.object, kind=f.kind, label=label, article=f.article,
+                   file=ev.source if ev else f.article.split("#")[0],
+                   sentence=ev.sentence if ev else "", start=ev.start if ev else -1,
+                   end=ev.end if ev else -1, rule=f.rule,
+                   **{k: v for k, v in f.attrs.items() if v is not None})
+    return g

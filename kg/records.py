@@ -1,0 +1,170 @@
+"""Typed records passed between the stages: read → segment → extract → resolve → graph → export.
+
+Every record that stems from text keeps character offsets into the *source file's* decoded
+text, so any fact can be traced back to the exact characters it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that went wrong with one input, reported without stopping the run."""
+
+    path: str
+    message: str
+    stage: str = "read"
+
+
+@dataclass
+class Source:
+    """One input file, decoded."""
+
+    path: str  # as given (absolute or relative)
+    name: str  # base name, used as the file's identity in the graph
+    text: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A person named in a byline or photo credit, with the role the paper gives them."""
+
+    name: str
+    role: str  # "记者" reporter, "通讯员" correspondent, "摄影" photographer
+    start: int  # offsets in the source text
+    end: int
+
+
+@dataclass
+class Article:
+    """One report found on a page.
+
+    ``body`` is the cleaned text (headline and bylines removed, lines broken by the layout
+    re-joined); ``offsets[i]`` is the source-text offset of ``body[i]``.
+    """
+
+    source: str  # Source.name
+    index: int  # position on the page, from 0
+    headline: str
+    body: str
+    offsets: list[int]
+    credits: list[Credit] = field(default_factory=list)
+    kicker: str = ""  # 引题 / 副题 lines around the headline
+    date: str | None = None  # ISO date or XSD --MM-DD when the year is unknown
+    headline_start: int = 0
+    headline_end: int = 0
+    lead: int = 0  # body offset where the report proper starts (after the headline lines)
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}#{self.index}"
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a body span to the corresponding span in the source text."""
+        if not self.offsets:
+            return (0, 0)
+        begin = self.offsets[min(start, len(self.offsets) - 1)]
+        last = self.offsets[min(max(end - 1, start), len(self.offsets) - 1)]
+        return (begin, last + 1)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: the sentence and the characters of the mention in the source."""
+
+    source: str
+    article: str  # Article.id
+    sentence: str
+    start: int  # source offsets of the sentence
+    end: int
+
+
+@dataclass
+class Mention:
+    """A span of an article that names an entity."""
+
+    kind: str  # person | place | organization | initiative | meeting
+    text: str  # surface form as written
+    start: int  # body offsets
+    end: int
+    rule: str  # the component / pattern that found it (for --explain)
+    sentence: int = -1  # index into the article's sentences
+    attrs: dict = field(default_factory=dict)  # e.g. {"level": "district"} for places
+
+
+@dataclass
+class Relation:
+    """A typed link between two mentions of one article (indices into the mention list)."""
+
+    kind: str  # holds | chaired | attended | part_of | located_in | runs
+    subject: int
+    object: int | None
+    rule: str
+    sentence: int = -1
+    attrs: dict = field(default_factory=dict)  # e.g. {"title": "副区长"} for holds
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int  # body offsets
+    end: int
+
+
+@dataclass
+class Extraction:
+    """What the extract stage found in one article."""
+
+    article: Article
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    relations: list[Relation]
+
+    def evidence(self, sentence: int) -> Evidence:
+        a = self.article
+        if 0 <= sentence < len(self.sentences):
+            s = self.sentences[sentence]
+            begin, end = a.source_span(s.start, s.end)
+            return Evidence(a.source, a.id, s.text, begin, end)
+        begin, end = a.headline_start, a.headline_end
+        return Evidence(a.source, a.id, a.headline, begin, end)
+
+
+@dataclass
+class Entity:
+    """One real thing after resolution, with every mention that names it."""
+
+    key: str  # stable identity, e.g. "person/烈山区/刘明"; IRIs derive from it
+    kind: str
+    label: str  # canonical label
+    aliases: set[str] = field(default_factory=set)
+    attrs: dict = field(default_factory=dict)  # level, adcode, parent key, organ type ...
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)  # (article id, mention)
+    rules: set[str] = field(default_factory=set)  # resolution rules that shaped it
+
+
+@dataclass
+class Fact:
+    """A resolved relation between two entities, with its evidence."""
+
+    kind: str  # holds | chaired | attended | part_of | located_in | runs | authored | mentions
+    subject: str  # Entity.key
+    object: str  # Entity.key
+    article: str
+    evidence: Evidence | None
+    rule: str
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Corpus:
+    """Everything the pipeline produced for a run: the input to graph building and reports."""
+
+    sources: list[Source] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

@@ -1,0 +1,466 @@
+"""Render the knowledge graph as one self-contained, offline HTML page.
+
+pyvis builds the vis-network node and edge records, but the page comes from our own template
+(``templates/graph.html``): pyvis 0.3.2's own templates either load vis-network from a CDN or
+from a ``lib/`` folder next to the page, and even ``in_line`` links Bootstrap remotely, so its
+pages render blank offline. Here the vis-network library is read from pyvis's bundled copy and
+inlined, and every piece of text that came from a newspaper page is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import pathlib
+import re
+import tempfile
+from collections import Counter
+from importlib import resources
+
+import jinja2
+import networkx as nx
+from markupsafe import Markup
+from pyvis.edge import Edge
+from pyvis.network import Network
+
+FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+
+# kind → (Chinese name, colour, vis shape). Order is the legend order.
+KIND_STYLE: dict[str, tuple[str, str, str]] = {
+    "person": ("人物", "#e15759", "dot"),
+    "organization": ("机构", "#4e79a7", "square"),
+    "place": ("地点", "#59a14f", "triangle"),
+    "initiative": ("工作举措", "#f28e2b", "diamond"),
+    "meeting": ("会议", "#b07aa1", "star"),
+    "article": ("报道", "#9c9c9c", "hexagon"),
+    "source": ("版面文件", "#bab0ac", "square"),
+}
+UNKNOWN_STYLE = ("其他", "#76b7b2", "dot")
+
+EDGE_KIND_ZH = {
+    "holds": "任职",
+    "chaired": "主持",
+    "attended": "出席",
+    "part_of": "隶属",
+    "located_in": "位于",
+    "runs": "开展",
+    "authored": "作者",
+    "mentions": "提及",
+    "in_file": "刊于",
+}
+EDGE_COLOR = {
+    "holds": "#c0392b",
+    "chaired": "#8e44ad",
+    "attended": "#b39ddb",
+    "part_of": "#2e86c1",
+    "located_in": "#58a55c",
+    "runs": "#e67e22",
+    "authored": "#aaaaaa",
+}
+
+# Source files and article→entity / article→file links connect nearly everything to
+# everything; drawn, they bury the relations between officials, organs and places.
+HIDDEN_NODE_KINDS = frozenset({"source"})
+HIDDEN_EDGE_KINDS = frozenset({"mentions", "in_file"})
+
+# Above this many drawn nodes the browser's physics simulation gets sluggish and vis's
+# "improved layout" pass can hang the tab, so positions are computed here instead.
+PHYSICS_NODE_LIMIT = 400
+STABILIZATION_ITERATIONS = 400
+
+LABEL_MAX_CHARS = 14
+TOOLTIP_MAX_ARTICLES = 8
+TOOLTIP_MAX_POSTS = 12
+EDGE_TITLE_MAX_CHARS = 90
+
+TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
+
+
+def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", max_nodes: int = 3000) -> None:
+    """Write ``graph`` as an interactive, self-contained HTML page to ``path``."""
+    path = pathlib.Path(path)
+    drawable = _drawable_nodes(graph)
+    kept = _prune(graph, drawable, max_nodes)
+    kept_set = set(kept)
+    edges = [
+        (u, v, k, d)
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if u in kept_set and v in kept_set and d.get("kind") not in HIDDEN_EDGE_KINDS
+    ]
+    big = len(kept) > PHYSICS_NODE_LIMIT
+    positions = _layout(kept, edges) if big else {}
+
+    net = _build_network(graph, kept, edges, positions, big)
+    kinds_present = Counter(n["kind"] for n in net.nodes)
+    legend = [
+        {
+            "kind": kind,
+            "name": KIND_STYLE.get(kind, UNKNOWN_STYLE)[0],
+            "color": KIND_STYLE.get(kind, UNKNOWN_STYLE)[1],
+            "swatch": _swatch(KIND_STYLE.get(kind, UNKNOWN_STYLE)),
+            "count": kinds_present[kind],
+        }
+        for kind in [*KIND_STYLE, *sorted(set(kinds_present) - set(KIND_STYLE))]
+        if kinds_present[kind]
+    ]
+    edge_legend = [
+        {"name": EDGE_KIND_ZH.get(kind, kind), "color": EDGE_COLOR.get(kind, "#888888"), "count": count}
+        for kind, count in sorted(Counter(e["kind"] for e in net.edges).items(), key=lambda kv: -kv[1])
+    ]
+    data = {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": _vis_options(len(kept), big),
+        "big": big,
+        "kindNames": {kind: style[0] for kind, style in KIND_STYLE.items()},
+    }
+    vis_js, vis_css = _vis_assets()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    page = env.get_template("graph.html").render(
+        title=title,
+        vis_js=Markup(vis_js),
+        vis_css=Markup(vis_css),
+        data_json=Markup(_script_json(data)),
+        legend=legend,
+        edge_legend=edge_legend,
+        shown_nodes=len(kept),
+        total_nodes=len(drawable),
+        shown_edges=len(edges),
+        pruned=len(kept) < len(drawable),
+        big=big,
+    )
+    _write_atomic(path, page)
+
+
+def _drawable_nodes(graph: nx.MultiDiGraph) -> list[str]:
+    return [n for n, d in graph.nodes(data=True) if d.get("kind") not in HIDDEN_NODE_KINDS]
+
+
+def _prune(graph: nx.MultiDiGraph, drawable: list[str], max_nodes: int) -> list[str]:
+    if len(drawable) <= max_nodes:
+        return drawable
+    # Degree is counted over drawn edges only: the hidden mention edges would otherwise rank
+    # every article above the officials it reports on.
+    drawable_set = set(drawable)
+    degree: Counter[str] = Counter()
+    for u, v, d in graph.edges(data=True):
+        if d.get("kind") in HIDDEN_EDGE_KINDS or u not in drawable_set or v not in drawable_set:
+            continue
+        degree[u] += 1
+        degree[v] += 1
+    ranked = sorted(
+        drawable,
+        key=lambda n: (-degree[n], -int(graph.nodes[n].get("mentions") or 0), str(n)),
+    )
+    keep = set(ranked[: max(0, max_nodes)])
+    return [n for n in drawable if n in keep]
+
+
+def _build_network(graph: nx.MultiDiGraph, kept: list[str], edges: list, positions: dict, big: bool) -> Network:
+    net = Network(directed=True)
+    for n in kept:
+        d = graph.nodes[n]
+        kind = d.get("kind") or "unknown"
+        _, color, shape = KIND_STYLE.get(kind, UNKNOWN_STYLE)
+        label = str(d.get("label") or n)
+        options = {
+            "title": _node_tooltip(graph, n),
+            "color": color,
+            "size": _node_size(d),
+            "kind": kind,
+            "name": label,
+            "aliases": [str(a) for a in d.get("aliases") or []],
+        }
+        if n in positions:
+            options["x"], options["y"] = positions[n]
+        net.add_node(str(n), label=_short(label, LABEL_MAX_CHARS), shape=shape, **options)
+
+    # pyvis's add_edge checks membership against a list of node ids (quadratic on big
+    # graphs); every endpoint here is already a kept node, so build its Edge records directly.
+    parallel: Counter[frozenset] = Counter()
+    for i, (u, v, _key, d) in enumerate(edges):
+        kind = d.get("kind") or ""
+        options = {
+            "id": f"e{i}",
+            "label": str(d.get("label") or EDGE_KIND_ZH.get(kind, kind)),
+            "title": _edge_tooltip(graph, u, v, d),
+            "kind": kind,
+            "color": EDGE_COLOR.get(kind, "#888888"),
+            "evidence": _evidence(graph, u, v, d),
+        }
+        pair = frozenset((u, v))
+        if not big and parallel[pair]:
+            # vis draws parallel edges on top of each other; bend the extra ones apart.
+            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.2 * parallel[pair]}
+        parallel[pair] += 1
+        net.edges.append(Edge(str(u), str(v), directed=True, **options).options)
+    return net
+
+
+def _node_size(d: dict) -> float:
+    if d.get("kind") == "article":
+        return 9
+    mentions = int(d.get("mentions") or 0)
+    return round(min(45.0, 10 + 4 * math.sqrt(max(mentions, 0))), 1)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _article_headline(graph: nx.MultiDiGraph, article_id: str) -> str:
+    node = graph.nodes.get(f"article/{article_id}") if article_id else None
+    if node:
+        return str(node.get("label") or node.get("headline") or article_id)
+    return str(article_id or "")
+
+
+def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
+    """Escaped HTML; the page turns it into a DOM element for vis's hover popup."""
+    d = graph.nodes[n]
+    kind = d.get("kind") or "unknown"
+    esc = html.escape
+    parts = [
+        f'<div class="tt-kind">{esc(KIND_STYLE.get(kind, (kind,))[0])}</div>',
+        f'<div class="tt-label">{esc(str(d.get("label") or n))}</div>',
+    ]
+    aliases = [str(a) for a in d.get("aliases") or []]
+    if aliases:
+        parts.append(f"<div><b>别名：</b>{esc('、'.join(aliases))}</div>")
+    if kind == "person":
+        posts = []
+        for _, org, e in graph.out_edges(n, data=True):
+            if e.get("kind") != "holds":
+                continue
+            post = str(e.get("title") or e.get("label") or "")
+            org_label = str(graph.nodes[org].get("label") or org)
+            posts.append(f"{post}（{org_label}）" if post else org_label)
+        posts = list(dict.fromkeys(posts))
+        if posts:
+            shown = "".join(f"<li>{esc(p)}</li>" for p in posts[:TOOLTIP_MAX_POSTS])
+            more = f"<li>……共 {len(posts)} 项</li>" if len(posts) > TOOLTIP_MAX_POSTS else ""
+            parts.append(f"<div><b>职务：</b><ul>{shown}{more}</ul></div>")
+    if kind == "article":
+        for key, name in (("date", "日期"), ("kicker", "引题"), ("file", "文件")):
+            if d.get(key):
+                parts.append(f"<div><b>{name}：</b>{esc(str(d[key]))}</div>")
+    else:
+        for key, name in (("date", "日期"), ("level", "级别"), ("organ", "机关")):
+            if d.get(key):
+                parts.append(f"<div><b>{name}：</b>{esc(str(d[key]))}</div>")
+        mentions = int(d.get("mentions") or 0)
+        if mentions:
+            parts.append(f"<div><b>提及次数：</b>{mentions}</div>")
+        articles = [str(a) for a in d.get("articles") or []]
+        if articles:
+            heads = "".join(f"<li>{esc(_article_headline(graph, a))}</li>" for a in articles[:TOOLTIP_MAX_ARTICLES])
+            more = f"<li>……共 {len(articles)} 篇</li>" if len(articles) > TOOLTIP_MAX_ARTICLES else ""
+            parts.append(f"<div><b>出处：</b><ul>{heads}{more}</ul></div>")
+    return "".join(parts)
+
+
+def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
+    """Plain text: vis puts non-element titles in with innerText, so nothing here is parsed."""
+    kind = d.get("kind") or ""
+    src = str(graph.nodes[u].get("label") or u)
+    dst = str(graph.nodes[v].get("label") or v)
+    lines = [f"{src} → {dst}", f"{EDGE_KIND_ZH.get(kind, kind)}：{d.get('label') or ''}"]
+    if d.get("sentence"):
+        lines.append(f"“{_short(str(d['sentence']), EDGE_TITLE_MAX_CHARS)}”")
+    lines.append("（点击查看证据）")
+    return "\n".join(lines)
+
+
+def _evidence(graph: nx.MultiDiGraph, u: str, v: str, d: dict) -> dict:
+    kind = d.get("kind") or ""
+    article = str(d.get("article") or "")
+    return {
+        "from": str(graph.nodes[u].get("label") or u),
+        "to": str(graph.nodes[v].get("label") or v),
+        "relation": EDGE_KIND_ZH.get(kind, kind),
+        "label": str(d.get("label") or ""),
+        "sentence": str(d.get("sentence") or ""),
+        "article": article,
+        "headline": _article_headline(graph, article) if article else "",
+        "file": str(d.get("file") or ""),
+        "rule": str(d.get("rule") or ""),
+    }
+
+
+def _vis_options(n_nodes: int, big: bool) -> dict:
+    font = {"face": FONT_STACK}
+    options: dict = {
+        "nodes": {
+            "font": {**font, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "borderWidth": 1,
+        },
+        "edges": {
+            "font": {**font, "size": 10, "align": "middle", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "width": 1.2,
+            "selectionWidth": 2,
+        },
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False},
+    }
+    if big:
+        options["physics"] = {"enabled": False, "solver": "barnesHut", "stabilization": {"enabled": False}}
+        options["layout"] = {"improvedLayout": False}
+        options["edges"]["smooth"] = False
+        options["interaction"].update({"hideEdgesOnDrag": True, "hideEdgesOnZoom": True})
+    else:
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            # Compact enough that labels stay above vis's draw threshold once the view is fitted;
+            # the extra central gravity keeps the many small components from scattering.
+            "forceAtlas2Based": {
+                "gravitationalConstant": -45,
+                "centralGravity": 0.03,
+                "springLength": 70,
+                "springConstant": 0.12,
+                "avoidOverlap": 0.6,
+            },
+            "stabilization": {"enabled": True, "iterations": STABILIZATION_ITERATIONS, "updateInterval": 25},
+        }
+        # vis's improved layout runs Kamada-Kawai per cluster and gets slow past ~150 nodes.
+        options["layout"] = {"improvedLayout": n_nodes <= 150, "randomSeed": 7}
+        options["edges"]["smooth"] = {"enabled": True, "type": "dynamic"}
+    return options
+
+
+def _layout(nodes: list[str], edges: list) -> dict[str, tuple[float, float]]:
+    """Positions in vis pixel space for graphs too big for in-browser physics."""
+    if not nodes:
+        return {}
+    try:
+        coords = _force_layout(nodes, [(u, v) for u, v, _k, _d in edges])
+    except ImportError:
+        coords = _spiral_layout(len(nodes))
+    spread = 60.0 * math.sqrt(len(nodes))
+    return {n: (round(x * spread, 1), round(y * spread, 1)) for n, (x, y) in zip(nodes, coords, strict=True)}
+
+
+def _force_layout(nodes: list[str], pairs: list[tuple[str, str]], seed: int = 7) -> list[tuple[float, float]]:
+    """Fruchterman-Reingold with gravity, vectorised in row batches.
+
+    networkx's spring_layout needs SciPy from 500 nodes on, and its dense solver builds an
+    n×n×2 array per step; batching keeps memory flat and a pair-count budget keeps time flat.
+    """
+    import numpy as np
+
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    links = np.array([(index[u], index[v]) for u, v in pairs if u != v], dtype=np.int64).reshape(-1, 2)
+    rng = np.random.default_rng(seed)
+    pos = (rng.random((n, 2)) - 0.5).astype(np.float32)
+    if n == 1:
+        return [(0.0, 0.0)]
+    k = np.float32(1.0 / math.sqrt(n))
+    iterations = int(min(100, max(20, 3e8 / (n * n))))
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    batch = max(1, min(n, 2_000_000 // n))
+    xs, ys = pos[:, 0], pos[:, 1]
+    for _ in range(iterations):
+        disp = np.zeros((n, 2), dtype=np.float32)
+        for lo in range(0, n, batch):
+            dx = xs[lo : lo + batch, None] - xs[None, :]
+            dy = ys[lo : lo + batch, None] - ys[None, :]
+            weight = k * k / np.maximum(dx * dx + dy * dy, 1e-9)
+            disp[lo : lo + batch, 0] = (dx * weight).sum(axis=1)
+            disp[lo : lo + batch, 1] = (dy * weight).sum(axis=1)
+        if len(links):
+            delta = pos[links[:, 0]] - pos[links[:, 1]]
+            pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
+            np.add.at(disp, links[:, 0], -pull)
+            np.add.at(disp, links[:, 1], pull)
+        # Without a pull to the centre, isolated nodes and small components drift off to the
+        # edge of the canvas and the initial fit zooms the main component down to a speck.
+        disp -= pos * (4.0 * np.linalg.norm(pos, axis=1)[:, None])
+        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        temperature -= cooling
+    pos -= pos.mean(axis=0)
+    scale = np.abs(pos).max() or 1.0
+    return [(float(x), float(y)) for x, y in pos / scale]
+
+
+def _spiral_layout(n: int) -> list[tuple[float, float]]:
+    golden = math.pi * (3 - math.sqrt(5))
+    return [
+        (math.sqrt((i + 0.5) / n) * math.cos(i * golden), math.sqrt((i + 0.5) / n) * math.sin(i * golden))
+        for i in range(n)
+    ]
+
+
+def _vis_assets() -> tuple[str, str]:
+    root = resources.files("pyvis")
+    for folder in (root / "lib" / "vis-9.1.2", root / "templates" / "lib" / "vis-9.1.2"):
+        js, css = folder / "vis-network.min.js", folder / "vis-network.css"
+        if js.is_file() and css.is_file():
+            return (
+                _guard_end_tag(js.read_text(encoding="utf-8"), "script"),
+                _guard_end_tag(css.read_text(encoding="utf-8"), "style"),
+            )
+    raise FileNotFoundError("pyvis's bundled vis-network 9.1.2 was not found")
+
+
+def _guard_end_tag(text: str, tag: str) -> str:
+    # A literal end tag inside inlined code would close the element early.
+    return re.sub(rf"</(?={tag})", r"<\\/", text, flags=re.IGNORECASE)
+
+
+def _script_json(data: object) -> str:
+    """JSON that is safe inside a <script> element whatever the page text contains."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+_SWATCH_POINTS = {
+    "triangle": "8,1.5 15,14.5 1,14.5",
+    "diamond": "8,1 15,8 8,15 1,8",
+    "star": "8,1 9.9,6 15,6 10.9,9.2 12.4,14.5 8,11.3 3.6,14.5 5.1,9.2 1,6 6.1,6",
+    "hexagon": "8,1 14.1,4.5 14.1,11.5 8,15 1.9,11.5 1.9,4.5",
+}
+
+
+def _swatch(style: tuple[str, str, str]) -> Markup:
+    _, color, shape = style
+    if shape == "square":
+        body = f'<rect x="2" y="2" width="12" height="12" fill="{color}"/>'
+    elif shape in _SWATCH_POINTS:
+        body = f'<polygon points="{_SWATCH_POINTS[shape]}" fill="{color}"/>'
+    else:
+        body = f'<circle cx="8" cy="8" r="6.5" fill="{color}"/>'
+    return Markup(f'<svg class="swatch" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{body}</svg>')
+
+
+def _write_atomic(path: pathlib.Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp creates the file private (0600); the page is meant to be shared.
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

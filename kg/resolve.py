@@ -1,0 +1,309 @@
+"""Resolve stage: mentions of every article → one ``Entity`` per real thing, and ``Fact``s.
+
+Conventions (documented in the README):
+- An article's jurisdiction is the district-level place (district, county or functional zone)
+  it names most, its headline counting double; failing that, the page's; failing that the city.
+- ``区委``, ``区财政局``, ``区政府`` … are that jurisdiction's: canonical labels spell the
+  jurisdiction out (``烈山区委``, ``烈山区财政局``, ``烈山区人民政府``); the written form is kept
+  as ``skos:altLabel``. A party committee is labelled ``<place>委`` (烈山区委).
+- People are one node per name and jurisdiction (the article's district; for bylines the
+  paper's city), so namesakes in different districts stay apart.
+- Every entity records the rules that shaped it (``rules``), for ``report.json`` and ``kg explain``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from . import lexicon
+from .extract import gazetteer
+from .records import Corpus, Entity, Extraction, Fact, Mention
+
+ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
+ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "省": ("province",),
+                "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}
+SUB_LEVELS = ("subdistrict", "town", "township")
+
+
+def _titles() -> dict[str, dict]:
+    return {row["title"]: row for row in lexicon.table("titles.tsv")}
+
+
+class Context:
+    """What an article's text tells about where it is: its places by level."""
+
+    def __init__(self, places: dict[str, str], counts: Counter):
+        self.places = places  # level → full place label
+        self.counts = counts
+
+    def get(self, *levels: str) -> str | None:
+        for level in levels:
+            if level in self.places:
+                return self.places[level]
+        return None
+
+
+class Resolver:
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+        self.facts: list[Fact] = []
+        self.place_info: dict[str, dict] = {}  # place label → {level, adcode, parent label}
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def entity(self, key: str, kind: str, label: str, article: str, mention: Mention | None, rule: str,
+               **attrs) -> Entity:
+        e = self.entities.get(key)
+        if e is None:
+            e = self.entities[key] = Entity(key, kind, label, {label}, dict(attrs))
+        else:
+            for k, v in attrs.items():
+                e.attrs.setdefault(k, v)
+        if mention is not None:
+            e.aliases.add(mention.text)
+            e.mentions.append((article, mention))
+        e.rules.add(rule)
+        return e
+
+    def place_entity(self, label: str, level: str, article: str, mention: Mention | None, rule: str) -> Entity:
+        info = self.place_info.setdefault(label, {"level": level})
+        entry = None
+        cands = gazetteer.candidates(label)
+        if cands:
+            entry = cands[0]
+            if len(cands) > 1 and info.get("parent"):
+                entry = next((c for c in cands if gazetteer.parent(c) and gazetteer.parent(c)["name"] == info["parent"]),
+                             entry)
+        attrs = {"level": level}
+        if entry:
+            attrs.update(adcode=entry["adcode"], lon=entry["lon"], lat=entry["lat"], level=entry["level"])
+            key = f"place/{entry['adcode']}"
+        else:
+            key = f"place/{info.get('parent') or '-'}/{label}"
+        e = self.entity(key, "place", label, article, mention, rule, **attrs)
+        if entry:
+            self._chain_up(entry, e)
+        elif info.get("parent"):
+            parent = self.place_entity(info["parent"], self.place_info.get(info["parent"], {}).get("level", "district"),
+                                       article, None, "parent-of-place")
+            e.attrs["parent"] = parent.key
+        return e
+
+    def _chain_up(self, entry: dict, e: Entity) -> None:
+        up = gazetteer.parent(entry)
+        if up and up["adcode"] != entry["adcode"]:
+            pe = self.entity(f"place/{up['adcode']}", "place", up["name"], "", None, "gazetteer-parent",
+                             level=up["level"], adcode=up["adcode"], lon=up["lon"], lat=up["lat"])
+            e.attrs["parent"] = pe.key
+            self._chain_up(up, pe)
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def context(self, ex: Extraction, page: Counter) -> Context:
+        counts: Counter = Counter()
+        places: dict[str, str] = {}
+        for m in ex.mentions:
+            if m.kind != "place" or m.attrs.get("bare"):
+                continue
+            label = self.place_label(m)
+            level = self.place_level(m, label)
+            weight = 2 if m.start < ex.article.lead else 1
+            counts[(level, label)] += weight
+        for (level, label), _ in counts.most_common():
+            places.setdefault(level, label)
+        for (level, label), _ in page.most_common():
+            places.setdefault(level, label)
+        # a district implies its city and province
+        for level in ("district", "city"):
+            if level in places:
+                entry = next(iter(gazetteer.candidates(places[level])), None)
+                while entry and (up := gazetteer.parent(entry)):
+                    places.setdefault(up["level"], up["name"])
+                    entry = up
+        if "zone" in places and "district" not in places:
+            places["district"] = places["zone"]
+        return Context(places, counts)
+
+    def place_label(self, m: Mention) -> str:
+        entry = gazetteer.lookup(m.text)
+        if entry:
+            return entry["full"]
+        return m.text
+
+    def place_level(self, m: Mention, label: str) -> str:
+        entry = gazetteer.lookup(label)
+        return entry["level"] if entry else m.attrs.get("level", "place")
+
+    def resolve_article(self, ex: Extraction, page: Counter) -> None:
+        a = ex.article
+        ctx = self.context(ex, page)
+        keys: list[str | None] = []
+        for m in ex.mentions:
+            keys.append(self._resolve_mention(ex, m, ctx))
+        self._relations(ex, ctx, keys)
+        city = ctx.get("city") or ctx.get("district") or "-"
+        for credit in a.credits:
+            p = self.entity(f"person/{city}/{credit.name}", "person", credit.name, a.id, None, "byline")
+            p.mentions.append((a.id, Mention("person", credit.name, -1, -1, "byline")))
+            self.facts.append(Fact("authored", f"article/{a.id}", p.key, a.id, None, "byline",
+                                   {"role": credit.role}))
+
+    def _resolve_mention(self, ex: Extraction, m: Mention, ctx: Context) -> str | None:
+        aid = ex.article.id
+        if m.kind == "place":
+            if m.attrs.get("bare"):
+                label = ctx.get("zone")
+                if not label:
+                    return None
+                return self.place_entity(label, "zone", aid, m, "bare-zone→article-zone").key
+            label = self.place_label(m)
+            level = self.place_level(m, label)
+            if level in SUB_LEVELS + ("community", "village", "zone") and label not in self.place_info:
+                parent = ctx.get("subdistrict", "town") if level in ("community", "village") else None
+                parent = parent or (ctx.get("district") if level in SUB_LEVELS or level in ("community", "village")
+                                    else ctx.get("city"))
+                if parent and parent != label:
+                    self.place_info[label] = {"level": level, "parent": parent}
+            return self.place_entity(label, level, aid, m, m.rule).key
+        if m.kind == "organization":
+            label, juris, rule = self.org_label(m, ctx)
+            if label is None:
+                return None
+            e = self.entity(f"org/{label}", "organization", label, aid, m, rule, organ=m.attrs.get("organ"))
+            if juris and "jurisdiction" not in e.attrs:
+                level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
+                j = self.place_entity(juris, level or "district", aid, None, "jurisdiction")
+                e.attrs["jurisdiction"] = j.key
+            return e.key
+        if m.kind == "person":
+            where = ctx.get("district", "city") or "-"
+            return self.entity(f"person/{where}/{m.text}", "person", m.text, aid, m, m.rule).key
+        if m.kind == "initiative":
+            label = re.sub(r"\s+", " ", m.text).strip("“”\"")
+            where = ctx.get("district", "city") or "-"
+            return self.entity(f"initiative/{where}/{label}", "initiative", label, aid, m, m.rule).key
+        if m.kind == "meeting":
+            label = self._expand_abbrev(m.text, ctx)[0]
+            e = self.entity(f"meeting/{aid}/{label}", "meeting", label, aid, m, m.rule, date=ex.article.date)
+            return e.key
+        return None
+
+    def _expand_abbrev(self, text: str, ctx: Context) -> tuple[str, str | None]:
+        """区X → <the article's district>X; returns (expanded text, jurisdiction label)."""
+        for abbrev in sorted(ABBREV_LEVEL, key=len, reverse=True):
+            if text.startswith(abbrev):
+                juris = ctx.get(*ABBREV_LEVEL[abbrev])
+                if juris:
+                    return juris + text[len(abbrev):], juris
+                return text, None
+        return text, None
+
+    def org_label(self, m: Mention, ctx: Context) -> tuple[str | None, str | None, str]:
+        text = m.text
+        juris = None
+        rule = "as-written"
+        if m.attrs.get("abbrev"):
+            text, juris = self._expand_abbrev(text, ctx)
+            if juris is None:
+                return m.text, None, "abbrev-unresolved"
+            rule = "abbrev→jurisdiction"
+        else:
+            entry_text = next((p for p in sorted(self.place_info, key=len, reverse=True) if text.startswith(p)), None)
+            if entry_text is None:
+                match = gazetteer.division_regex().match(text)
+                if match:
+                    entry = gazetteer.lookup(match.group(0))
+                    if entry and entry["short"]:
+                        text = entry["full"] + text[match.end():]
+                    juris = entry["full"] if entry else None
+            else:
+                juris = entry_text
+        rest = text[len(juris):] if juris and text.startswith(juris) else None
+        if juris and rest in ORGAN_FORMS:
+            text = ORGAN_FORMS[rest]["full"].format(j=juris)
+            rule += "+organ-form"
+        return text, juris, rule
+
+    def _relations(self, ex: Extraction, ctx: Context, keys: list[str | None]) -> None:
+        aid = ex.article.id
+        titles = _titles()
+        last_org: dict[int, str | None] = {}
+        for r in ex.relations:
+            subj = keys[r.subject]
+            if subj is None:
+                continue
+            ev = ex.evidence(r.sentence)
+            if r.kind == "holds":
+                title = r.attrs["title"]
+                org = keys[r.object] if r.object is not None else None
+                if org and org.startswith("place/"):
+                    org = self._implicit_org(titles.get(title, {}).get("organ"), self.entities[org].label, aid)
+                if org is None:
+                    organ = titles.get(title, {}).get("organ", "none")
+                    if organ == "none" and r.rule == "post-chain":
+                        org = last_org.get(r.subject)
+                    if org is None and title != "总书记":
+                        org = self._implicit_org(organ, ctx.get("district", "city"), aid)
+                last_org[r.subject] = org
+                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}))
+            elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
+                self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule))
+        # organisations belong to their jurisdiction; places sit in their parents
+        for key in {k for k in keys if k}:
+            e = self.entities[key]
+            if e.kind == "organization" and e.attrs.get("jurisdiction"):
+                self._structural("part_of", key, e.attrs["jurisdiction"], aid)
+            if e.kind == "place" and e.attrs.get("parent"):
+                self._structural("located_in", key, e.attrs["parent"], aid)
+        self._runs(ex, keys)
+
+    def _implicit_org(self, organ: str | None, juris: str | None, aid: str) -> str | None:
+        """区长 with no organisation written is a post of the jurisdiction's government."""
+        if not juris or organ not in ("party", "government", "congress", "cppcc"):
+            return None
+        level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
+        form = {"party": "党工委" if level in ("subdistrict", "zone") else "委" if level != "town" else "党委",
+                "government": "办事处" if level == "subdistrict" else "人民政府",
+                "congress": "人大常委会", "cppcc": "政协"}[organ]
+        label = ORGAN_FORMS[form]["full"].format(j=juris)
+        e = self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ=organ)
+        jplace = next((k for k, v in self.entities.items() if v.kind == "place" and v.label == juris), None)
+        if jplace:
+            e.attrs.setdefault("jurisdiction", jplace)
+        return e.key
+
+    def _structural(self, kind: str, a: str, b: str, aid: str) -> None:
+        if not any(f.kind == kind and f.subject == a and f.object == b for f in self.facts):
+            self.facts.append(Fact(kind, a, b, aid, None, "structure"))
+
+    def _runs(self, ex: Extraction, keys: list[str | None]) -> None:
+        """An initiative is run by the nearest organisation or place named before it in its sentence."""
+        aid = ex.article.id
+        for i, m in enumerate(ex.mentions):
+            if m.kind != "initiative" or not keys[i]:
+                continue
+            actors = [(j, n) for j, n in enumerate(ex.mentions)
+                      if n.kind in ("organization", "place") and n.sentence == m.sentence and n.end <= m.start
+                      and keys[j]]
+            if actors:
+                j, _ = max(actors, key=lambda jn: jn[1].end)
+                self.facts.append(Fact("runs", keys[j], keys[i], aid, ex.evidence(m.sentence), "nearest-actor"))
+
+
+def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
+    """Resolve all articles; articles of one page share a page-level place context."""
+    resolver = Resolver()
+    by_page: dict[str, list[Extraction]] = {}
+    for ex in extractions:
+        by_page.setdefault(ex.article.source, []).append(ex)
+    for page in by_page.values():
+        page_counts: Counter = Counter()
+        for ex in page:
+            page_counts.update(resolver.context(ex, Counter()).counts)
+        for ex in page:
+            resolver.resolve_article(ex, page_counts)
+    corpus.entities = resolver.entities
+    corpus.facts = [f for f in resolver.facts if f.object or f.kind == "holds"]
+    return corpus

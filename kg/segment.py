@@ -1,0 +1,323 @@
+"""Segment stage: one page's text → the articles on it.
+
+A page mixes headline blocks (kicker, headline, subtitle; sometimes Markdown ``#``), bylines
+(``■记者 于晓 通讯员 陈子龙``), datelines with inline bylines (``本报讯(记者田秀忠 通讯员何洋)``),
+photo captions closed by a credit (``本报记者 田秀忠 摄``), sub-heads inside long reports, and
+body lines broken mid-sentence by the layout. This module turns that into ``Article`` records
+whose ``body`` keeps a map back to source offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .records import Article, Credit, Source
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+NAME = rf"[{HAN}·]{{2,5}}"
+_ROLES: dict[str, str] = lexicon.data("credit_roles.json")["roles"]
+_ROLE_RE = "|".join(re.escape(r) for r in sorted(_ROLES, key=len, reverse=True))
+
+# A line that is only a credit: optional ■, roles and names, optionally closed by 摄.
+CREDIT_LINE = re.compile(
+    rf"^[■□●◆\s]*(?:(?:{_ROLE_RE})[\s:：]*)+(?:{NAME}[\s、，,]*)+(?:摄)?\s*$"
+    rf"|^[■□●◆\s]*(?:{NAME}\s+)*{NAME}\s*摄\s*$"
+)
+# 本报讯 / 本报济宁讯 / 本报讯(记者田秀忠 通讯员何洋) at the start of a report.
+DATELINE = re.compile(rf"^\s*本报[{HAN}]{{0,6}}?讯\s*(?:[(（]([^()（）]{{1,80}})[)）])?\s*")
+# A credit at the very end of a caption paragraph: "……500多期。黄杰 摄".
+TRAILING_CREDIT = re.compile(rf"(?<=[。！？”])\s*((?:(?:{_ROLE_RE})\s*)?(?:{NAME}\s*)+)摄\s*$")
+HEADING_MD = re.compile(r"^\s*(#{1,6})\s*(.*?)\s*$")
+DATE_IN_TEXT = re.compile(r"(?:(20\d\d|19\d\d)年)?(\d{1,2})月(\d{1,2})日")
+
+LEADING_TIME = re.compile(r"^[“\"]?(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:至\d{1,2}日)?[上下中晚早]?[午上间]?|近日|日前|近期|今年以来|连日来)[，,、]?")
+
+TERMINAL = "。！？!?…；;"
+CLOSE_QUOTES = "”’\"』」）)"
+MAX_HEADLINE = 64
+
+
+def is_terminated(text: str) -> bool:
+    """Does a line end a sentence (so the next line starts a new paragraph)?"""
+    t = text.rstrip()
+    while t and t[-1] in CLOSE_QUOTES:
+        if len(t) >= 2 and t[-2] in TERMINAL:
+            return True
+        t = t[:-1]
+    return bool(t) and t[-1] in TERMINAL
+
+
+def parse_credits(text: str, offset: int) -> list[Credit]:
+    """Names with roles in a byline or credit; ``offset`` is where ``text`` starts in the source."""
+    credits: list[Credit] = []
+    photo = bool(re.search(r"摄\s*$", text))
+    body = re.sub(r"摄\s*$", "", text)
+    role = "摄影" if photo else "记者"
+    pending_roles: list[str] = []
+    pos = 0
+    token = re.compile(rf"({_ROLE_RE})|({NAME})")
+    while True:
+        m = token.search(body, pos)
+        if not m:
+            break
+        pos = m.end()
+        if m.group(1):
+            pending_roles.append(_ROLES[m.group(1)])
+            continue
+        if pending_roles:
+            # "摄影 记者 冯树凤": the first role says what the person did here.
+            role = "摄影" if photo or "摄影" in pending_roles else pending_roles[0]
+            pending_roles = []
+        name = m.group(2).strip("·")
+        credits.append(Credit(name, role, offset + m.start(2), offset + m.start(2) + len(name)))
+    return credits
+
+
+@dataclass
+class _Line:
+    text: str  # stripped
+    start: int  # source offset of text[0]
+    heading_level: int = 0  # Markdown level, 0 if none
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class _Draft:
+    headline: list[_Line] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    paragraphs: list[list[tuple[str, int]]] = field(default_factory=list)  # (text, source offset) runs
+    closed: bool = False  # a photo credit ended it: what follows is another item
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.paragraphs)
+
+    def last_terminated(self) -> bool:
+        return not self.paragraphs or is_terminated(self.paragraphs[-1][-1][0])
+
+    def add_text(self, text: str, start: int, join: bool) -> None:
+        if join and self.paragraphs:
+            self.paragraphs[-1].append((text, start))
+        else:
+            self.paragraphs.append([(text, start)])
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            out.append(_Line(stripped, pos + raw.index(stripped[0])))
+        pos += len(raw) + 1
+    return out
+
+
+def _headline_candidate(line: _Line) -> bool:
+    t = line.text
+    return (
+        len(t) <= MAX_HEADLINE
+        and not is_terminated(t)
+        and t[-1] not in "，,、：:"
+        and "。" not in t
+        and not DATELINE.match(t)
+        and not CREDIT_LINE.match(t)
+    )
+
+
+def segment(source: Source) -> list[Article]:
+    lines = _lines(source.text)
+    markdown = any(HEADING_MD.match(ln.text) and ln.text.startswith("#") for ln in lines)
+    for ln in lines:
+        m = HEADING_MD.match(ln.text)
+        if markdown and ln.text.startswith("#") and m:
+            ln.heading_level = len(m.group(1))
+            ln.start += ln.text.index(m.group(2)) if m.group(2) else 0
+            ln.text = m.group(2)
+
+    drafts: list[_Draft] = [_Draft()]
+
+    def current() -> _Draft:
+        return drafts[-1]
+
+    def start_new() -> _Draft:
+        if current().has_body or current().headline or current().credits:
+            drafts.append(_Draft())
+        return current()
+
+    def is_heading(i: int) -> bool:
+        ln = lines[i]
+        if markdown:
+            return ln.heading_level > 0
+        return _headline_candidate(ln)
+
+    def block_leads_to_report(i: int) -> bool:
+        """Does the run of heading lines starting at i end at a byline or a 本报讯 dateline?"""
+        j = i
+        while j < len(lines) and is_heading(j) and not CREDIT_LINE.match(lines[j].text):
+            j += 1
+        return j < len(lines) and (CREDIT_LINE.match(lines[j].text) is not None or DATELINE.match(lines[j].text) is not None)
+
+    previous_was_photo_credit = False
+    for i, ln in enumerate(lines):
+        text = ln.text
+        if not text:
+            continue
+        if CREDIT_LINE.match(text) and not (markdown and ln.heading_level):
+            credits = parse_credits(text, ln.start)
+            photo = bool(re.search(r"摄\s*$", text)) or any(c.role == "摄影" for c in credits)
+            target = current()
+            if previous_was_photo_credit and len(drafts) and target.closed:
+                target.credits.extend(credits)  # a credit continued on the next line
+                continue
+            if photo and target.has_body:
+                target = _split_caption(drafts)
+                target.credits.extend(credits)
+                target.closed = True
+                previous_was_photo_credit = True
+                continue
+            target.credits.extend(credits)
+            continue
+        previous_was_photo_credit = False
+
+        if is_heading(i):
+            cur = current()
+            if markdown:
+                if cur.has_body or cur.credits or cur.closed:
+                    cur = start_new()
+                cur.headline.append(ln)
+                continue
+            if cur.has_body and not cur.last_terminated() and i + 1 < len(lines) and not is_heading(i + 1) \
+                    and not CREDIT_LINE.match(lines[i + 1].text) and not DATELINE.match(lines[i + 1].text):
+                continue  # a decoration printed across a broken sentence: drop it
+            if block_leads_to_report(i) or cur.closed:
+                if cur.has_body or cur.credits or cur.closed:
+                    cur = start_new()
+                cur.headline.append(ln)
+                continue
+            if not cur.has_body:
+                cur.headline.append(ln)
+                continue
+            if re.search(r"[，,]", text):  # a sub-head inside a long report
+                cur.add_text(text, ln.start, join=False)
+                cur.paragraphs[-1].append(("。", -1))
+                continue
+            cur = start_new()
+            cur.headline.append(ln)
+            continue
+
+        cur = current()
+        dl = DATELINE.match(text)
+        if dl:
+            if cur.has_body or cur.closed:
+                cur = start_new()
+            if dl.group(1):
+                cur.credits.extend(parse_credits(dl.group(1), ln.start + dl.start(1)))
+            cut = dl.end()
+            text, start = text[cut:], ln.start + cut
+            if not text:
+                continue
+            cur.add_text(text, start, join=False)
+            continue
+        if cur.closed:
+            cur = start_new()
+        trailing = TRAILING_CREDIT.search(text)
+        if trailing:
+            cur.add_text(text[: trailing.start()], ln.start, join=not cur.last_terminated())
+            cur = _split_caption(drafts)
+            cur.credits.extend(parse_credits(text[trailing.start():], ln.start + trailing.start()))
+            cur.closed = True
+            continue
+        cur.add_text(text, ln.start, join=not cur.last_terminated())
+
+    articles: list[Article] = []
+    headed: list[bool] = []
+    for draft in drafts:
+        if not draft.has_body:
+            # A headline printed apart from its report (the layout put it at the foot of the page).
+            orphan = next((i for i in range(len(articles) - 1, -1, -1) if not headed[i]), None)
+            if draft.headline and orphan is not None:
+                _give_headline(articles[orphan], draft.headline)
+                headed[orphan] = True
+            continue
+        articles.append(_build(draft, source, len(articles)))
+        headed.append(bool(draft.headline))
+    return articles
+
+
+def _split_caption(drafts: list[_Draft]) -> _Draft:
+    """A photo credit closes the item it belongs to. When the current draft is a report that
+    already has a byline and no headline of its own for the photo, the credit's caption is the
+    last paragraph, printed under the report: move it into an item of its own."""
+    cur = drafts[-1]
+    if cur.credits and len(cur.paragraphs) > 1 and not any(c.role == "摄影" for c in cur.credits):
+        caption = cur.paragraphs.pop()
+        drafts.append(_Draft(paragraphs=[caption]))
+    return drafts[-1]
+
+
+def _main_headline(block: list[_Line]) -> tuple[_Line, list[_Line]]:
+    levels = [ln.heading_level for ln in block]
+    if 1 in levels:
+        main = block[levels.index(1)]
+    else:
+        candidates = [ln for ln in block if not ln.text.startswith(("——", "—", "--"))]
+        main = candidates[-1] if candidates else block[-1]
+    return main, [ln for ln in block if ln is not main]
+
+
+def _give_headline(article: Article, block: list[_Line]) -> None:
+    main, rest = _main_headline(block)
+    article.headline = main.text
+    article.kicker = " ".join(ln.text for ln in rest)
+    article.headline_start, article.headline_end = main.start, main.end
+
+
+def _build(draft: _Draft, source: Source, index: int) -> Article:
+    chars: list[str] = []
+    offsets: list[int] = []
+
+    def emit(text: str, start: int) -> None:
+        chars.extend(text)
+        offsets.extend(range(start, start + len(text)) if start >= 0 else [offsets[-1] if offsets else 0] * len(text))
+
+    for ln in draft.headline:
+        emit(ln.text, ln.start)
+        emit("\n", ln.end)
+    for paragraph in draft.paragraphs:
+        for text, start in paragraph:
+            emit(text, start)
+        emit("\n", offsets[-1] + 1 if offsets else 0)
+    body = "".join(chars)
+    article = Article(source=source.name, index=index, headline="", body=body, offsets=offsets,
+                      credits=list(draft.credits))
+    if draft.headline:
+        _give_headline(article, draft.headline)
+    else:
+        # No headline printed (a photo caption, a report cut from its head): use its first clause,
+        # past any dateline.
+        text, start = draft.paragraphs[0][0]
+        skip = LEADING_TIME.match(text)
+        cut = skip.end() if skip and skip.end() < len(text) else 0
+        lead = re.split(r"[。！？；，,]", text[cut:], maxsplit=1)[0][:MAX_HEADLINE]
+        article.headline = lead
+        article.headline_start, article.headline_end = start + cut, start + cut + len(lead)
+    head_len = sum(len(ln.text) + 1 for ln in draft.headline)
+    article.lead = head_len
+    article.date = _date(body[head_len:head_len + 80])
+    return article
+
+
+def _date(lead: str) -> str | None:
+    """The dateline's date: ISO if the year is written, else XSD gMonthDay (--MM-DD)."""
+    m = DATE_IN_TEXT.search(lead)
+    if not m or m.start() > 20:
+        return None
+    month, day = int(m.group(2)), int(m.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{m.group(1)}-{month:02d}-{day:02d}" if m.group(1) else f"--{month:02d}-{day:02d}"

@@ -1,0 +1,177 @@
+import json
+import re
+
+import networkx as nx
+import pytest
+
+from kg.render import render_html
+
+ATTACK = "<script>alert(1)</script>"
+SENTENCE = "区委书记刘明主持会议并讲话。"
+
+
+def _edge(g, u, v, kind, label, key=None, sentence="", article="", file=""):
+    g.add_edge(
+        u,
+        v,
+        key=key or kind,
+        kind=kind,
+        label=label,
+        article=article,
+        file=file,
+        sentence=sentence,
+        start=-1,
+        end=-1,
+        rule="test",
+    )
+
+
+def small_graph() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    aid = "page1.txt#0"
+    g.add_node("source/page1.txt", kind="source", label="page1.txt", aliases=[], mentions=0, articles=[])
+    g.add_node(
+        f"article/{aid}",
+        kind="article",
+        label="烈山区委常委会召开扩大会议",
+        aliases=[],
+        mentions=0,
+        articles=[aid],
+        file="page1.txt",
+        date="2025-09-12",
+        headline="烈山区委常委会召开扩大会议",
+    )
+    g.add_node("person/刘明", kind="person", label="刘明", aliases=["刘书记"], mentions=4, articles=[aid])
+    g.add_node("person/于晓", kind="person", label="于晓", aliases=[], mentions=1, articles=[aid])
+    g.add_node(
+        "organization/烈山区委", kind="organization", label="烈山区委", aliases=["区委"], mentions=3, articles=[aid]
+    )
+    g.add_node("place/烈山区", kind="place", label="烈山区", aliases=[], mentions=2, articles=[aid])
+    g.add_node("initiative/x", kind="initiative", label=ATTACK, aliases=[ATTACK], mentions=1, articles=[aid])
+    _edge(
+        g, "person/刘明", "organization/烈山区委", "holds", "区委书记", sentence=SENTENCE, article=aid, file="page1.txt"
+    )
+    g.edges["person/刘明", "organization/烈山区委", "holds"]["title"] = "区委书记"
+    _edge(g, "organization/烈山区委", "place/烈山区", "located_in", "位于")
+    _edge(g, "organization/烈山区委", "initiative/x", "runs", ATTACK, sentence=ATTACK, article=aid, file="page1.txt")
+    _edge(g, f"article/{aid}", "person/于晓", "authored", "记者", article=aid, file="page1.txt")
+    _edge(g, f"article/{aid}", "source/page1.txt", "in_file", "刊于", article=aid, file="page1.txt")
+    for n in ("person/刘明", "person/于晓", "organization/烈山区委", "place/烈山区", "initiative/x"):
+        _edge(g, f"article/{aid}", n, "mentions", "提及", article=aid, file="page1.txt")
+    return g
+
+
+def page_data(text: str) -> dict:
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', text, re.S)
+    assert m, "embedded graph data not found"
+    return json.loads(m.group(1))
+
+
+@pytest.fixture()
+def rendered(tmp_path):
+    out = tmp_path / "graph.html"
+    render_html(small_graph(), out, title="测试图谱")
+    return out, out.read_text(encoding="utf-8")
+
+
+def test_file_written(rendered):
+    out, text = rendered
+    assert out.is_file()
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert [p.name for p in out.parent.iterdir()] == ["graph.html"]  # no temp file left behind
+
+
+def test_no_remote_resources(rendered):
+    _, text = rendered
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", text, re.I)
+    assert not re.search(r"<link\b", text, re.I)
+    assert not re.search(r"@import|@font-face", text, re.I)
+
+
+def test_vis_network_inlined(rendered):
+    _, text = rendered
+    assert "<script src" not in text.replace(" ", "")
+    assert "vis-network" in text
+    assert "DataSet" in text and len(text) > 300_000  # the minified library itself
+    assert "window.network = network" in text
+    assert "window.nodes = nodes" in text and "window.edges = edges" in text
+
+
+def test_chinese_labels_and_font(rendered):
+    _, text = rendered
+    for s in ("刘明", "区委书记", "烈山区委", "烈山区", "于晓", "记者", "测试图谱"):
+        assert s in text
+    assert "Noto Sans CJK SC" in text
+
+
+def test_attacker_label_escaped(rendered):
+    _, text = rendered
+    assert ATTACK not in text
+    assert "<script>alert" not in text
+    data = page_data(text)
+    labels = {n["name"] for n in data["nodes"]}
+    assert ATTACK in labels  # the text survives, only escaped
+    title = next(n["title"] for n in data["nodes"] if n["id"] == "initiative/x")
+    assert "&lt;script&gt;" in title and "<script" not in title
+
+
+def test_hidden_kinds_not_drawn(rendered):
+    _, text = rendered
+    data = page_data(text)
+    ids = {n["id"] for n in data["nodes"]}
+    assert "source/page1.txt" not in ids
+    assert {n["kind"] for n in data["nodes"]} == {"article", "person", "organization", "place", "initiative"}
+    kinds = [e["kind"] for e in data["edges"]]
+    assert "mentions" not in kinds and "in_file" not in kinds
+    assert sorted(kinds) == ["authored", "holds", "located_in", "runs"]
+
+
+def test_tooltip_and_evidence(rendered):
+    _, text = rendered
+    data = page_data(text)
+    liu = next(n for n in data["nodes"] if n["id"] == "person/刘明")
+    assert "区委书记（烈山区委）" in liu["title"]
+    assert "刘书记" in liu["title"]
+    assert "烈山区委常委会召开扩大会议" in liu["title"]
+    holds = next(e for e in data["edges"] if e["kind"] == "holds")
+    assert holds["label"] == "区委书记"
+    assert holds["evidence"]["sentence"] == SENTENCE
+    assert holds["evidence"]["headline"] == "烈山区委常委会召开扩大会议"
+    assert holds["evidence"]["file"] == "page1.txt"
+
+
+def test_small_graph_uses_physics(rendered):
+    _, text = rendered
+    data = page_data(text)
+    assert data["options"]["physics"]["enabled"] is True
+    assert data["options"]["physics"]["stabilization"]["iterations"] > 0
+    assert "showing" not in text
+
+
+def test_pruning_note(tmp_path):
+    out = tmp_path / "pruned.html"
+    render_html(small_graph(), out, max_nodes=3)
+    text = out.read_text(encoding="utf-8")
+    assert "showing 3 of 6 nodes" in text
+    data = page_data(text)
+    ids = {n["id"] for n in data["nodes"]}
+    assert len(ids) == 3
+    assert "organization/烈山区委" in ids  # highest degree survives
+    assert all(e["from"] in ids and e["to"] in ids for e in data["edges"])
+
+
+def test_big_graph_laid_out_in_python(tmp_path):
+    g = nx.MultiDiGraph()
+    for i in range(600):
+        g.add_node(f"person/{i}", kind="person", label=f"人物{i}", aliases=[], mentions=1, articles=[])
+    for i in range(1, 600):
+        _edge(g, f"person/{i}", f"person/{i // 3}", "part_of", "隶属")
+    out = tmp_path / "big.html"
+    render_html(g, out, max_nodes=500)
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == 500
+    assert data["options"]["physics"]["enabled"] is False
+    assert data["options"]["layout"]["improvedLayout"] is False
+    assert data["options"]["edges"]["smooth"] is False
+    assert all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float) for n in data["nodes"])
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) > 450
