@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from . import __version__
 from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD

@@ -204,6 +204,12 @@ class Resolver:
         text = m.text
         juris = None
         rule = "as-written"
+        if m.attrs.get("implicit_jurisdiction"):
+            juris = ctx.get("subdistrict", "town", "district", "city") if m.text.startswith("街道") else \
+                ctx.get("district", "city")
+            if juris is None:
+                return m.text, None, "as-written"
+            return juris + text, juris, "implicit-jurisdiction"
         if m.attrs.get("abbrev"):
             text, juris = self._expand_abbrev(text, ctx)
             if juris is None:
@@ -230,6 +236,7 @@ class Resolver:
         aid = ex.article.id
         titles = _titles()
         last_org: dict[int, str | None] = {}
+        previous_org: str | None = None
         for r in ex.relations:
             subj = keys[r.subject]
             if subj is None:
@@ -243,10 +250,11 @@ class Resolver:
                 if org is None:
                     organ = titles.get(title, {}).get("organ", "none")
                     if organ == "none" and r.rule == "post-chain":
-                        org = last_org.get(r.subject)
+                        org = last_org.get(r.subject) or previous_org
                     if org is None and title != "总书记":
                         org = self._implicit_org(organ, ctx.get("district", "city"), aid)
                 last_org[r.subject] = org
+                previous_org = org or previous_org
                 self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
                 self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule))

@@ -7,9 +7,9 @@ one pure function of ``kg.extract.patterns``.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
-import json
 
 import spacy
 from spacy.language import Language

@@ -26,6 +26,7 @@ HAN_RE = re.compile(f"[{HAN}]")
 # separators): they bound a name on the left.
 STOP_CHARS = set("的在和与及对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共")
 # Characters that start the word after a person's name (verbs, prepositions): they end a name.
+STRONG_BREAK = set("及和与等、，。；：说是的了在也向对从把被将为”“\"")
 NAME_BREAK = set("主出参说表指强在和与及等、，。；：介带到对为将把被是的了也一就都要向从率同作认提还亲陪会深详称坦调督现前赴来去接代讲通点希告透宣答感动发组分召听察走看慰检")
 
 
@@ -137,8 +138,8 @@ def places(doc: Doc) -> Iterator[int]:
         yield doc.add("place", m.start(), m.end(), "gazetteer", level=entry["level"])
     zone = re.compile(f"(?:{lexicon.alternation('zone_suffixes.txt')})")
     for m in zone.finditer(text):
-        start = _name_start(doc, m.start(), max_len=8, allow_place_prefix=True)
-        if start is None:
+        start = _noun_run_start(doc, m.start(), max_len=8, allow_place_prefix=True, min_len=2)
+        if start is None or not _is_boundary_left(doc, start) and start not in doc.boundaries:
             # a bare 示范区 / 经开区 refers to the article's zone; resolution decides which
             if _is_boundary_left(doc, m.start()) and m.group(0) in ("示范区", "经开区", "开发区", "高新区"):
                 yield doc.add("place", m.start(), m.end(), "zone-short", level="zone", bare=True)
@@ -149,8 +150,8 @@ def places(doc: Doc) -> Iterator[int]:
         for m in re.finditer(re.escape(suffix), text):
             if doc.covered(m.start(), m.end(), ("place",)):
                 continue
-            start = _name_start(doc, m.start(), max_len=5, allow_place_prefix=False,
-                                min_len=1 if suffix == "街道" else 2)
+            start = _noun_run_start(doc, m.start(), max_len=5, allow_place_prefix=False,
+                                    min_len=1 if suffix == "街道" else 2)
             if start is None or _bad_division_name(text[start:m.start()], suffix):
                 continue
             yield doc.add("place", start, m.end(), "division-suffix", level=level)
@@ -181,26 +182,54 @@ def _short_form_ok(text: str, start: int, end: int, entry: dict) -> bool:
     return entry["full"] in text  # a district's short form only once its full name is used
 
 
-def _name_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, min_len: int = 1) -> int | None:
-    """Where a proper name ending at ``end`` starts: walk left over Han characters to a stop
-    character, the end of a place already found, or the maximum length; prefer a tokenizer
-    boundary."""
+NOUNISH = ("n", "j", "l", "b", "f", "s", "k", "eng")
+
+
+@cache
+def _tags(window: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg
+
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(window))
+
+
+def _noun_run_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, min_len: int = 1,
+                    extra: tuple[str, ...] = ()) -> int | None:
+    """Where a proper name ending at ``end`` (just before a suffix such as 街道, 局, 工程) starts:
+    the run of noun-like words (by jieba's part-of-speech tags) before it, stopped by a verb,
+    a function word, a stop character, the name's maximum length, or a place already found
+    (which, if ``allow_place_prefix``, becomes part of the name: 烈山 + 经济开发区)."""
     text = doc.text
-    limit = max(0, end - max_len)
-    pos = end
-    while pos > limit and HAN_RE.match(text[pos - 1]) and text[pos - 1] not in STOP_CHARS:
-        if any(m.kind == "place" and m.end == pos and m.start < pos for m in doc.mentions) and pos < end:
-            if allow_place_prefix:
-                pos = next(m.start for m in doc.mentions if m.kind == "place" and m.end == pos)
+    wstart = max(0, end - max_len - 4)
+    cut = max((text.rfind(c, wstart, end) for c in "，。、；：“”《》（）()\n 　"), default=-1)
+    wstart = max(wstart, cut + 1)
+    # tag through the suffix so that a suffix fused into a word (返乡, 农村, 集镇) is seen as such
+    tokens = _tags(text[wstart:min(len(text), end + 2)])
+    spans, pos = [], wstart
+    for word, flag in tokens:
+        spans.append((pos, pos + len(word), flag))
+        pos += len(word)
+    start = end
+    for a, b, flag in reversed(spans):
+        if a >= end:
+            continue
+        if not (flag.startswith(NOUNISH) or flag in extra):
+            if b > end:  # the suffix is glued to a non-noun word (返乡): no name here
+                return None
             break
-        pos -= 1
-    if end - pos < min_len:
+        a = max(a, end - max_len)
+        place = next((m for m in doc.mentions if m.kind == "place" and m.start < end and m.end > a
+                      and m.end <= end), None)
+        if place is not None and place.end > a:
+            start = place.start if allow_place_prefix else place.end
+            break
+        if any(c in STOP_CHARS for c in text[a:min(b, end)]):
+            break
+        start = a
+        if end - a >= max_len:
+            break
+    if end - start < min_len:
         return None
-    # prefer the longest name that starts on a word boundary
-    for p in range(pos, end - min_len + 1):
-        if p in doc.boundaries or p == pos and _is_boundary_left(doc, p):
-            return p
-    return None
+    return start
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +273,8 @@ def organizations(doc: Doc) -> Iterator[int]:
                 break
             if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
                 continue
+            if not (om or jend in doc.boundaries) or not _org_shaped(doc, jend, e):
+                continue
             if best is None or e > best[0]:
                 if body or best is None:
                     best = (e, "body", "jurisdiction+suffix")
@@ -259,6 +290,24 @@ def organizations(doc: Doc) -> Iterator[int]:
     yield from _named_bodies(doc)
 
 
+NOT_ORG_ENDINGS = ("干部", "全部", "内部", "外部", "局部", "西部", "东部", "南部", "北部", "中部", "常委", "委员",
+                   "总部", "部分", "大学生", "学院派")
+
+
+def _org_shaped(doc: Doc, start: int, end: int) -> bool:
+    """An organisation's body is nouns (区自然资源和规划分局, 市第十中学), ending on a word boundary."""
+    name = doc.text[start:end]
+    if not name or name.endswith(NOT_ORG_ENDINGS):
+        return False
+    if end < len(doc.text) and end not in doc.boundaries and doc.text[end] not in STOP_CHARS:
+        return False
+    for word, flag in _tags(name):
+        if flag.startswith(NOUNISH) or flag in ("a", "vn") or word == "和" or flag == "m" and word.startswith("第"):
+            continue
+        return False
+    return True
+
+
 COMPANY_SUFFIX = re.compile(r"(?:（[\u4e00-\u9fff]{2,4}）)?(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|学院|大学|中学|小学|幼儿园|医院)")
 
 
@@ -267,7 +316,7 @@ def _named_bodies(doc: Doc) -> Iterator[int]:
     for m in COMPANY_SUFFIX.finditer(text):
         if doc.covered(m.start(), m.end(), ("organization",)):
             continue
-        start = _name_start(doc, m.start(), max_len=10, allow_place_prefix=True, min_len=2)
+        start = _noun_run_start(doc, m.start(), max_len=12, allow_place_prefix=True, min_len=2, extra=("a", "m"))
         if start is None:
             continue
         start = _strip_leading_verbs(text, start, m.start())
@@ -317,8 +366,30 @@ def name_at(doc: Doc, pos: int) -> int | None:
     if not candidates:
         return None
     if len(candidates) == 1:
-        return candidates[0]
+        return candidates[0] if _name_shaped(text, pos, candidates[0]) else None
     short, long_ = candidates
+    if text[short] in STRONG_BREAK:
+        return short if _name_shaped(text, pos, short) else None
+    end = _choose_name_end(doc, short, long_)
+    if not _name_shaped(text, pos, end):
+        other = long_ if end == short else short
+        return other if _name_shaped(text, pos, other) else None
+    return end
+
+
+def _name_shaped(text: str, start: int, end: int) -> bool:
+    """Not a common word (干部, 关于, 明确) and not inside quotes."""
+    name = text[start:end]
+    tags = _tags(name)
+    if len(tags) == 1 and not tags[0][1].startswith("nr"):
+        return False
+    if end < len(text) and text[end] in "”’\"》":
+        return False
+    return not (start > 0 and text[start - 1] in "“‘\"《")
+
+
+def _choose_name_end(doc: Doc, short: int, long_: int) -> int:
+    text = doc.text
     third = text[short]
     if third in NAME_BREAK and not (long_ in doc.boundaries and short not in doc.boundaries):
         return short
@@ -326,9 +397,6 @@ def name_at(doc: Doc, pos: int) -> int | None:
         return long_
     if short in doc.boundaries and long_ not in doc.boundaries:
         return short
-    if long_ < len(text) and HAN_RE.match(text[long_]) and text[long_] not in NAME_BREAK and text[long_] not in "，、":
-        # three Han characters followed by more text: only a break char after two stops it
-        return long_ if third not in NAME_BREAK else short
     return long_
 
 
@@ -347,20 +415,20 @@ def _titles_before(doc: Doc, name_start: int) -> list[PostPart]:
     parts: list[PostPart] = []
     end = name_start
     while end > 0:
-        best = None
-        for length in range(min(8, end), 0, -1):
-            cand = text[end - length:end]
-            if cand in _titles():
-                best = cand
-                break
-        if best is None:
+        fits = [text[end - n:end] for n in range(min(8, end), 0, -1) if text[end - n:end] in _titles()]
+        if not fits:
             break
+        org_ends = {m.end for _, m in doc.of_kind("organization", "place")}
+        best = next((t for t in fits if end - len(t) in org_ends), fits[0])
         tstart = end - len(best)
         # the organisation written before the title (an org mention ending at tstart)
         org_idx, org_text, pstart = None, "", tstart
         for i, m in doc.of_kind("organization", "place"):
             if m.end == tstart:
                 org_idx, org_text, pstart = i, m.text, m.start
+        if org_idx is None:
+            org_idx, pstart = _chain_org(doc, tstart)
+            org_text = doc.mentions[org_idx].text if org_idx is not None else ""
         parts.insert(0, PostPart(pstart, end, best, org_idx, org_text))
         end = pstart
         if end > 0 and text[end - 1] in "、":
@@ -368,6 +436,22 @@ def _titles_before(doc: Doc, name_start: int) -> list[PostPart]:
             continue
         break
     return parts
+
+
+def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
+    """An organisation written without its jurisdiction inside a post chain: 、环保局局长 |
+    该局低保管理中心主任. It is the article's own (resolution adds the jurisdiction)."""
+    text = doc.text
+    sm = None
+    for m in _org_suffix_re().finditer(text, max(0, tstart - 10), tstart):
+        if m.end() == tstart:
+            sm = m
+    if sm is None:
+        return None, tstart
+    start = _noun_run_start(doc, sm.start(), max_len=8, allow_place_prefix=False, min_len=2)
+    if start is None or not _org_shaped(doc, start, tstart):
+        return None, tstart
+    return doc.add("organization", start, tstart, "post-chain-org", implicit_jurisdiction=True), start
 
 
 def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
@@ -411,7 +495,12 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
             if name_at(doc, s) == m.start() and _is_boundary_left(doc, s) and not doc.covered(s, m.start()):
                 add_person(s, m.start(), "name+honorific")
                 break
-    # 4. bylines: the credited names wherever the text repeats them
+    # 4. an age before a name: 今年78岁的张遂卿
+    for m in re.finditer(r"\d{1,3}岁的", text):
+        end = name_at(doc, m.end())
+        if end is not None and m.end() not in found and not doc.covered(m.end(), end):
+            add_person(m.end(), end, "age+name")
+    # 5. bylines: the credited names wherever the text repeats them
     known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
     for name in sorted(known, key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):
@@ -509,28 +598,38 @@ def initiatives(doc: Doc) -> None:
     verbs = lexicon.words("initiative_verbs.txt")
     for m in QUOTED.finditer(text):
         inner = m.group(1)
-        if _slogan(inner):
-            continue
         after = text[m.end():m.end() + 6]
         before = text[max(0, m.start() - 6):m.start()]
         head = next((h for h in heads if after.startswith(h)), None)
         verb = next((v for v in verbs if before.endswith(v)), None)
+        if _slogan(inner) and not head:
+            continue
         if head or verb:
-            doc.add("initiative", m.start() + 1, m.end() - 1, "quoted+head" if head else "verb+quoted",
-                    head=head or "")
+            # a very short name is known with its head (“一卡”服务 → 一卡服务)
+            end = m.end() + len(head) if head and len(inner) <= 3 else m.end() - 1
+            doc.add("initiative", m.start() + 1, end, "quoted+head" if head else "verb+quoted", head=head or "")
+    for m in re.finditer(r"《([^《》]{2,20})》", text):
+        head = next((h for h in heads if text.startswith(h, m.end())), None)
+        if head:
+            doc.add("initiative", m.start(), m.end() + len(head), "law+head", head=head)
     head_re = re.compile(rf"([{HAN}]{{2,8}}?)(工程|行动|攻坚战|收官战)")
     for m in head_re.finditer(text):
-        start = _name_start(doc, m.end(1), max_len=8, allow_place_prefix=False, min_len=2)
+        start = _noun_run_start(doc, m.end(1), max_len=8, allow_place_prefix=False, min_len=2)
         if start is None or doc.covered(start, m.end(), ("initiative",)):
             continue
         name = text[start:m.end()]
-        if name[:2] in ("开展", "推进", "实施", "这项", "各项", "重点", "专项", "一项", "此次"):
+        if name[:2] in ("开展", "推进", "实施", "这项", "各项", "重点", "专项", "一项", "此次", "年度", "实际") \
+                or name[:-len(m.group(2))] in GENERIC_INITIATIVE_NAMES:
             continue
         doc.add("initiative", start, m.end(), "name+head", head=m.group(2))
 
 
+GENERIC_INITIATIVE_NAMES = {"专项", "集中", "宣传", "整治", "实际", "人人", "迅速", "立即", "建设", "重点", "惠民", "民生项目",
+                            "思想", "行动", "联合", "执法"}
+
+
 def _slogan(inner: str) -> bool:
     """Requirements and numbered formulas (“五个进一步到位”, “四风”) are not initiatives."""
-    if re.match(r"^[一二三四五六七八九十百千两\d]+[个项大条]?", inner) and len(inner) <= 8:
+    if re.match(r"^[一二三四五六七八九十百千两\d]+[个项大条]", inner) or re.match(r"^[一二三四五六七八九十两\d]+.$", inner):
         return True
     return bool(re.search(r"[，、,]", inner)) or len(inner) < 2
