@@ -37,7 +37,7 @@ ZH = "zh"
 
 def iri(key: str) -> URIRef:
     """A stable IRI from an entity's resolved key (never from run order)."""
-    safe = re.sub(r"[\s<>\"{}|\\^`#?%]", lambda m: "%%%02X" % ord(m.group(0)), key)
+    safe = re.sub(r"[\s<>\"{}|\\^`#?%]", lambda m: f"%{ord(m.group(0)):02X}", key)
     return KGR[safe]
 
 

@@ -32,7 +32,10 @@ TRAILING_CREDIT = re.compile(rf"(?<=[。！？”])\s*((?:(?:{_ROLE_RE})\s*)?(?:
 HEADING_MD = re.compile(r"^\s*(#{1,6})\s*(.*?)\s*$")
 DATE_IN_TEXT = re.compile(r"(?:(20\d\d|19\d\d)年)?(\d{1,2})月(\d{1,2})日")
 
-LEADING_TIME = re.compile(r"^[“\"]?(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:至\d{1,2}日)?[上下中晚早]?[午上间]?|近日|日前|近期|今年以来|连日来)[，,、]?")
+LEADING_TIME = re.compile(
+    r"^[“\"]?(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:至\d{1,2}日)?[上下中晚早]?[午上间]?"
+    r"|近日|日前|近期|今年以来|连日来)[，,、]?"
+)
 
 TERMINAL = "。！？!?…；;"
 CLOSE_QUOTES = "”’\"』」）)"

@@ -27,7 +27,7 @@ HAN_RE = re.compile(f"[{HAN}]")
 STOP_CHARS = set("的在和与及对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共")
 # Characters that start the word after a person's name (verbs, prepositions): they end a name.
 STRONG_BREAK = set("及和与等、，。；：说是的了在也向对从把被将为”“\"")
-NAME_BREAK = set("主出参说表指强在和与及等、，。；：介带到对为将把被是的了也一就都要向从率同作认提还亲陪会深详称坦调督现前赴来去接代讲通点希告透宣答感动发组分召听察走看慰检")
+NAME_BREAK = set("".join(lexicon.words("name_break_chars.txt")))
 
 
 @dataclass
@@ -157,13 +157,8 @@ def places(doc: Doc) -> Iterator[int]:
             yield doc.add("place", start, m.end(), "division-suffix", level=level)
 
 
-# Words that end in a division suffix but name no place (农村, 城乡, 返乡 …) or that are verbs.
-NOT_PLACE_NAMES = {
-    "农", "城", "乡", "返", "家", "下", "故", "同", "老", "新农", "美丽", "各", "全", "该", "本", "每", "两", "多", "联合",
-    "和谐", "文明", "城乡", "乡镇", "自然", "行政", "所在", "辖区", "深入", "走进", "进", "驻", "包", "各个", "相关", "重点",
-    "示范", "幸福", "智慧", "平安", "绿色", "美丽乡", "老旧", "周边", "中心", "街", "镇街", "特色", "试点", "贫困", "社",
-    "村", "小城", "集", "建制", "城关", "居民", "个",
-}
+# Words before a division suffix that name no place (农村, 城乡, 返乡 …).
+NOT_PLACE_NAMES = frozenset(lexicon.words("not_place_names.txt"))
 
 
 def _bad_division_name(name: str, suffix: str) -> bool:
@@ -308,7 +303,10 @@ def _org_shaped(doc: Doc, start: int, end: int) -> bool:
     return True
 
 
-COMPANY_SUFFIX = re.compile(r"(?:（[\u4e00-\u9fff]{2,4}）)?(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|学院|大学|中学|小学|幼儿园|医院)")
+COMPANY_SUFFIX = re.compile(
+    r"(?:（[\u4e00-\u9fff]{2,4}）)?"
+    r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|学院|大学|中学|小学|幼儿园|医院)"
+)
 
 
 def _named_bodies(doc: Doc) -> Iterator[int]:
@@ -526,7 +524,6 @@ def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
 # ---------------------------------------------------------------------------------------------
 # meetings
 
-MEETING = re.compile(rf"[{HAN}\d（）()]{{2,40}}?(?:会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|研判会|现场会|例会|大会|常委会扩大会议)")
 
 
 def meetings(doc: Doc) -> None:
@@ -624,8 +621,7 @@ def initiatives(doc: Doc) -> None:
         doc.add("initiative", start, m.end(), "name+head", head=m.group(2))
 
 
-GENERIC_INITIATIVE_NAMES = {"专项", "集中", "宣传", "整治", "实际", "人人", "迅速", "立即", "建设", "重点", "惠民", "民生项目",
-                            "思想", "行动", "联合", "执法"}
+GENERIC_INITIATIVE_NAMES = frozenset(lexicon.words("generic_initiative_names.txt"))
 
 
 def _slogan(inner: str) -> bool:
