@@ -25,6 +25,7 @@ ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
 ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "省": ("province",),
                 "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}
 SUB_LEVELS = ("subdistrict", "town", "township")
+BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
 
 
 def _titles() -> dict[str, dict]:
@@ -50,6 +51,7 @@ class Resolver:
         self.entities: dict[str, Entity] = {}
         self.facts: list[Fact] = []
         self.place_info: dict[str, dict] = {}  # place label → {level, adcode, parent label}
+        self.page_credits: set[str] = set()  # names in the current page's bylines
 
     # -- entities ---------------------------------------------------------------------------
 
@@ -143,7 +145,7 @@ class Resolver:
         for m in ex.mentions:
             keys.append(self._resolve_mention(ex, m, ctx))
         self._relations(ex, ctx, keys)
-        city = ctx.get("city") or ctx.get("district") or "-"
+        city = ctx.get("city", "district") or "-"
         for credit in a.credits:
             p = self.entity(f"person/{city}/{credit.name}", "person", credit.name, a.id, None, "byline")
             p.mentions.append((a.id, Mention("person", credit.name, -1, -1, "byline")))
@@ -178,6 +180,9 @@ class Resolver:
                 e.attrs["jurisdiction"] = j.key
             return e.key
         if m.kind == "person":
+            if any(c.name == m.text for c in ex.article.credits) or m.text in self.page_credits:
+                return self.entity(f"person/{ctx.get('city', 'district') or '-'}/{m.text}", "person", m.text, aid, m,
+                                   "byline-name-in-text").key
             where = ctx.get("district", "city") or "-"
             return self.entity(f"person/{where}/{m.text}", "person", m.text, aid, m, m.rule).key
         if m.kind == "initiative":
@@ -215,6 +220,11 @@ class Resolver:
             if juris is None:
                 return m.text, None, "abbrev-unresolved"
             rule = "abbrev→jurisdiction"
+        elif text.startswith(BARE_ZONES) and ctx.get("zone"):
+            bare = next(z for z in BARE_ZONES if text.startswith(z))
+            juris = ctx.get("zone")
+            text = juris + text[len(bare):]
+            rule = "bare-zone→article-zone"
         else:
             entry_text = next((p for p in sorted(self.place_info, key=len, reverse=True) if text.startswith(p)), None)
             if entry_text is None:
@@ -236,7 +246,7 @@ class Resolver:
         aid = ex.article.id
         titles = _titles()
         last_org: dict[int, str | None] = {}
-        previous_org: str | None = None
+        previous: tuple = (None, None, None)  # (sentence, organisation key, its jurisdiction label)
         for r in ex.relations:
             subj = keys[r.subject]
             if subj is None:
@@ -249,12 +259,17 @@ class Resolver:
                     org = self._implicit_org(titles.get(title, {}).get("organ"), self.entities[org].label, aid)
                 if org is None:
                     organ = titles.get(title, {}).get("organ", "none")
-                    if organ == "none" and r.rule == "post-chain":
-                        org = last_org.get(r.subject) or previous_org
-                    if org is None and title != "总书记":
-                        org = self._implicit_org(organ, ctx.get("district", "city"), aid)
+                    same = previous if previous[0] == r.sentence else (None, None, None)
+                    if organ == "none":
+                        org = last_org.get(r.subject) or same[1]
+                    elif organ == "central":
+                        org = self._implicit_org(organ, "", aid)
+                    else:
+                        org = self._implicit_org(organ, same[2] or ctx.get("district", "city"), aid)
                 last_org[r.subject] = org
-                previous_org = org or previous_org
+                if org:
+                    juris = self.entities[org].attrs.get("jurisdiction")
+                    previous = (r.sentence, org, self.entities[juris].label if juris else None)
                 self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
                 self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule))
@@ -269,6 +284,9 @@ class Resolver:
 
     def _implicit_org(self, organ: str | None, juris: str | None, aid: str) -> str | None:
         """区长 with no organisation written is a post of the jurisdiction's government."""
+        if organ == "central":
+            label = ORGAN_FORMS["中央"]["full"]
+            return self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ="party").key
         if not juris or organ not in ("party", "government", "congress", "cppcc"):
             return None
         level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
@@ -310,6 +328,7 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         page_counts: Counter = Counter()
         for ex in page:
             page_counts.update(resolver.context(ex, Counter()).counts)
+        resolver.page_credits = {c.name for ex in page for c in ex.article.credits}
         for ex in page:
             resolver.resolve_article(ex, page_counts)
     corpus.entities = resolver.entities

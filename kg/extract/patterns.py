@@ -294,7 +294,8 @@ def _org_shaped(doc: Doc, start: int, end: int) -> bool:
     name = doc.text[start:end]
     if not name or name.endswith(NOT_ORG_ENDINGS):
         return False
-    if end < len(doc.text) and end not in doc.boundaries and doc.text[end] not in STOP_CHARS:
+    if end < len(doc.text) and end not in doc.boundaries and doc.text[end] not in STOP_CHARS \
+            and not _title_re().match(doc.text, end):
         return False
     for word, flag in _tags(name):
         if flag.startswith(NOUNISH) or flag in ("a", "vn") or word == "和" or flag == "m" and word.startswith("第"):
@@ -381,9 +382,29 @@ def _name_shaped(text: str, start: int, end: int) -> bool:
     tags = _tags(name)
     if len(tags) == 1 and not tags[0][1].startswith("nr"):
         return False
+    first_word, first_flag = tags[0]
+    if len(first_word) > 1 and not first_flag.startswith("nr") and first_word not in _surnames()[1]:
+        return False  # 干部要, 明确自: a common word, then a character
+    surname = 2 if name[:2] in _surnames()[1] else 1
+    if _common_word(name[surname:]):
+        return False  # 任中央, 管部门: what follows the "surname" is a frequent word
     if end < len(text) and text[end] in "”’\"》":
         return False
     return not (start > 0 and text[start - 1] in "“‘\"《")
+
+
+COMMON_WORD_FREQ = 1000  # jieba dictionary frequency above which a word is no given name
+
+
+def _common_word(word: str) -> bool:
+    import jieba
+    import jieba.posseg
+
+    if len(word) < 2:
+        return False
+    freq = jieba.get_FREQ(word) or 0
+    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return freq >= COMMON_WORD_FREQ and not tag.startswith(("nr", "ns"))
 
 
 def _choose_name_end(doc: Doc, short: int, long_: int) -> int:
@@ -491,7 +512,10 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
             if s < 0 or s in found:
                 continue
             if name_at(doc, s) == m.start() and _is_boundary_left(doc, s) and not doc.covered(s, m.start()):
-                add_person(s, m.start(), "name+honorific")
+                pidx = add_person(s, m.start(), "name+honorific")
+                if _titles().get(m.group(0), {}).get("organ") == "central":  # a title only one body has
+                    doc.relations.append(Relation("holds", pidx, None, "name+central-title", doc.sentence_at(s),
+                                                  {"title": m.group(0), "org_text": ""}))
                 break
     # 4. an age before a name: 今年78岁的张遂卿
     for m in re.finditer(r"\d{1,3}岁的", text):
