@@ -169,11 +169,22 @@ def _bad_division_name(name: str, suffix: str) -> bool:
     return bool(suffix in ("村", "乡") and len(name) < 2)
 
 
+def _boundaries_of(text: str, start: int, end: int) -> set[int]:
+    """Word boundaries (by jieba) around a span, for checks that run before the Doc's are known."""
+    lo = max(0, start - 4)
+    out, pos = set(), lo
+    for word, _ in _tags(text[lo:end + 2]):
+        out.add(pos)
+        pos += len(word)
+    return out
+
+
 def _short_form_ok(text: str, start: int, end: int, entry: dict) -> bool:
     """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word."""
     if entry["level"] in ("province", "city"):
         nxt = text[end:end + 1]
-        return not (nxt and nxt in "区县路街镇村乡")
+        return not (nxt and nxt in "区县路街镇村乡") and (start == 0 or not HAN_RE.match(text[start - 1])
+                                                        or start in _boundaries_of(text, start, end))
     return entry["full"] in text  # a district's short form only once its full name is used
 
 
@@ -210,6 +221,8 @@ def _noun_run_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, 
         if not (flag.startswith(NOUNISH) or flag in extra):
             if b > end:  # the suffix is glued to a non-noun word (返乡): no name here
                 return None
+            if b - a == 1 and a == wstart and a < start and (a == 0 or not HAN_RE.match(text[a - 1])):
+                start = a  # a one-character word opening the clause is the name's first character (应滨街道)
             break
         a = max(a, end - max_len)
         place = next((m for m in doc.mentions if m.kind == "place" and m.start < end and m.end > a
@@ -250,7 +263,11 @@ def organizations(doc: Doc) -> Iterator[int]:
         if _is_boundary_left(doc, m.start()) or m.start() in doc.boundaries and text[m.start() - 1] not in "辖园校社":
             anchors.append((m.start(), m.end(), None))
     anchors.sort()
+    title_re = _title_re()
     for start, jend, place in anchors:
+        tm = title_re.match(text, start)
+        if tm and tm.end() > jend:  # 区长朱龙: a title, not an organisation
+            continue
         best = None
         om = organ_re.match(text, jend)
         if om:
@@ -268,7 +285,7 @@ def organizations(doc: Doc) -> Iterator[int]:
                 break
             if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
                 continue
-            if not (om or jend in doc.boundaries) or not _org_shaped(doc, jend, e):
+            if not (om or jend in doc.boundaries) or not _org_shaped(doc, om.end() if om else jend, e, anchored=True):
                 continue
             if best is None or e > best[0]:
                 if body or best is None:
@@ -289,8 +306,9 @@ NOT_ORG_ENDINGS = ("干部", "全部", "内部", "外部", "局部", "西部", "
                    "总部", "部分", "大学生", "学院派")
 
 
-def _org_shaped(doc: Doc, start: int, end: int) -> bool:
-    """An organisation's body is nouns (区自然资源和规划分局, 市第十中学), ending on a word boundary."""
+def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False) -> bool:
+    """An organisation's body is nouns (区自然资源和规划分局, 市第十中学), ending on a word boundary.
+    After a jurisdiction (``anchored``) verbs may sit inside it too (区住建局, 区城管执法局)."""
     name = doc.text[start:end]
     if not name or name.endswith(NOT_ORG_ENDINGS):
         return False
@@ -299,6 +317,8 @@ def _org_shaped(doc: Doc, start: int, end: int) -> bool:
         return False
     for word, flag in _tags(name):
         if flag.startswith(NOUNISH) or flag in ("a", "vn") or word == "和" or flag == "m" and word.startswith("第"):
+            continue
+        if anchored and flag.startswith("v") and len(name) <= 8:
             continue
         return False
     return True
@@ -490,7 +510,7 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
     # 1. titles directly before a name
     for m in title_re.finditer(text):
         end = name_at(doc, m.end())
-        if end is None or doc.covered(m.end(), end, ("organization", "place")):
+        if end is None or _taken(doc, m.end(), end):
             continue
         pidx = add_person(m.end(), end, "title+name")
         for part in _titles_before(doc, m.end()):
@@ -500,7 +520,7 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
     # 2. role nouns (居民, 志愿者, 区领导) before a name or a list of names
     for m in role_re.finditer(text):
         end = name_at(doc, m.end())
-        if end is None or m.end() in found or doc.covered(m.end(), end):
+        if end is None or m.end() in found or _taken(doc, m.end(), end):
             continue
         pidx = add_person(m.end(), end, "role+name")
         _list_after(doc, end, pidx, add_person)
@@ -524,10 +544,34 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
             add_person(m.end(), end, "age+name")
     # 5. bylines: the credited names wherever the text repeats them
     known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
+    _drop_inside_persons(doc)
     for name in sorted(known, key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):
             if not doc.covered(m.start(), m.end(), ("person", "organization", "place")):
                 add_person(m.start(), m.end(), "repeated-name")
+
+
+def _taken(doc: Doc, start: int, end: int) -> bool:
+    """Is the span already an organisation, or a place that starts where the name would?
+    (A place starting inside it — 安顺 in 刘安顺 — is the false one.)"""
+    return any(m.start < end and start < m.end and (m.kind == "organization" or m.kind == "place" and m.start <= start)
+               for m in doc.mentions)
+
+
+def _drop_inside_persons(doc: Doc) -> None:
+    persons = [(m.start, m.end) for m in doc.mentions if m.kind == "person"]
+    keep = [not (m.kind == "place" and any(a <= m.start and m.end <= b for a, b in persons)) for m in doc.mentions]
+    if all(keep):
+        return
+    remap, kept = {}, []
+    for i, (m, k) in enumerate(zip(doc.mentions, keep, strict=True)):
+        if k:
+            remap[i] = len(kept)
+            kept.append(m)
+    doc.mentions[:] = kept
+    doc.relations[:] = [Relation(r.kind, remap[r.subject], remap.get(r.object) if r.object is not None else None,
+                                 r.rule, r.sentence, r.attrs)
+                        for r in doc.relations if r.subject in remap and (r.object is None or r.object in remap)]
 
 
 def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
