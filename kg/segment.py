@@ -120,6 +120,18 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+SUBHEAD_MAX = 24
+
+
+def _continues(lines: list[_Line], i: int) -> bool:
+    """Does the next line finish a word or clause of this one (its first punctuation comes within
+    a few characters: "业。该区……")?"""
+    if i + 1 >= len(lines) or " " in lines[i].text or LEADING_TIME.match(lines[i + 1].text):
+        return False
+    m = re.search(r"[，。！？；：,.!?;:、]", lines[i + 1].text)
+    return m is not None and m.start() <= 3
+
+
 def _headline_candidate(line: _Line) -> bool:
     t = line.text
     return (
@@ -175,7 +187,8 @@ def segment(source: Source) -> list[Article]:
             photo = bool(re.search(r"摄\s*$", text)) or any(c.role == "摄影" for c in credits)
             target = current()
             if previous_was_photo_credit and len(drafts) and target.closed:
-                target.credits.extend(credits)  # a credit continued on the next line
+                # a photo credit continued on the next line: the same photo's credit
+                target.credits.extend(Credit(c.name, "摄影", c.start, c.end) for c in credits)
                 continue
             if photo and target.has_body:
                 target = _split_caption(drafts)
@@ -194,9 +207,15 @@ def segment(source: Source) -> list[Article]:
                     cur = start_new()
                 cur.headline.append(ln)
                 continue
+            continues = _continues(lines, i)
             if cur.has_body and not cur.last_terminated() and i + 1 < len(lines) and not is_heading(i + 1) \
-                    and not CREDIT_LINE.match(lines[i + 1].text) and not DATELINE.match(lines[i + 1].text):
-                continue  # a decoration printed across a broken sentence: drop it
+                    and not CREDIT_LINE.match(lines[i + 1].text) and not DATELINE.match(lines[i + 1].text) \
+                    and not re.search(r"[，,、]", text):
+                continue  # a decoration printed across a broken sentence (新时代 新征程 新伟业): drop it
+            if cur.has_body and (not cur.last_terminated() or continues or len(text) > SUBHEAD_MAX
+                                 and re.search(r"[，,、]", text)):
+                cur.add_text(text, ln.start, join=not cur.last_terminated())  # body text, not a heading
+                continue
             if block_leads_to_report(i) or cur.closed:
                 if cur.has_body or cur.credits or cur.closed:
                     cur = start_new()
@@ -234,6 +253,11 @@ def segment(source: Source) -> list[Article]:
             cur = _split_caption(drafts)
             cur.credits.extend(parse_credits(text[trailing.start():], ln.start + trailing.start()))
             cur.closed = True
+            continue
+        if markdown and not is_terminated(text) and " " in text and len(text) <= SUBHEAD_MAX \
+                and cur.last_terminated() and not _continues(lines, i):
+            cur.add_text(text, ln.start, join=False)  # an unmarked sub-head of a Markdown page
+            cur.paragraphs[-1].append(("。", -1))
             continue
         cur.add_text(text, ln.start, join=not cur.last_terminated())
 

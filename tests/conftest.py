@@ -1,0 +1,45 @@
+"""Shared fixtures: the seed pages, and one build of them per test session."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.query import load_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def seed_text(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """``kg.build.build(["seeds"], out)`` run from the repository root, once per session."""
+    out = tmp_path_factory.mktemp("out")
+    with contextlib.chdir(ROOT):
+        result = build(["seeds"], out)
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def out_dir(seed_build) -> Path:
+    return seed_build[0]
+
+
+@pytest.fixture(scope="session")
+def report(out_dir) -> dict:
+    return json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def dataset(out_dir):
+    """The build's RDF as ``kg query`` loads it (graph.trig, union of all named graphs)."""
+    return load_graph(out_dir)

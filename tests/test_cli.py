@@ -1,0 +1,144 @@
+"""The kg command: kg.cli.main(argv) → exit status, with output on stdout/stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import networkx as nx
+from conftest import SEED_NAMES, SEEDS
+
+from kg.cli import main
+
+MARKDOWN_PAGE = SEEDS / "001_7b6c783239e697ff.txt"  # nine reports, # headlines
+PLAIN_PAGE = SEEDS / "003_aab4cd8d046a0ae4.txt"  # eight reports, all by 记者张亚丹
+
+
+def test_build_one_page(tmp_path, capsys):
+    out = tmp_path / "out"
+
+    status = main(["build", str(MARKDOWN_PAGE), "-o", str(out)])
+
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "1 files, 9 articles" in printed
+    assert "wrote:" in printed
+    assert str(out) in printed
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "graph.html", "report.json"):
+        assert (out / name).is_file(), name
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["warnings"] == []
+    assert [f["name"] for f in report["files"]] == [MARKDOWN_PAGE.name]
+    headlines = [a["headline"] for a in report["articles"]]
+    assert "相山区十一届人大常委会 第四十次会议召开" in headlines
+    assert "关爱农民工 服务进工地" in headlines
+    assert nx.read_graphml(out / "graph.graphml").number_of_nodes() == report["counts"]["nodes"]
+
+
+def test_build_quiet_without_html(tmp_path, capsys):
+    out = tmp_path / "out"
+
+    status = main(["build", str(MARKDOWN_PAGE), "-o", str(out), "--no-html", "-q"])
+
+    assert status == 0
+    assert capsys.readouterr().out == ""
+    assert (out / "graph.trig").is_file()
+    assert not (out / "graph.html").exists()
+
+
+def test_build_folder_with_an_empty_page(tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(PLAIN_PAGE, pages / PLAIN_PAGE.name)
+    (pages / "blank.txt").write_bytes(b"")
+    out = tmp_path / "out"
+
+    status = main(["build", str(pages), "-o", str(out), "--no-html"])
+
+    assert status == 3
+    printed = capsys.readouterr().out
+    assert "blank.txt" in printed  # the summary lists the warning
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [w["path"] for w in report["warnings"]] == [str(pages / "blank.txt")]
+    assert report["counts"]["files_read"] == 1
+    assert report["counts"]["files_skipped"] == 1
+    articles = report["articles"]
+    assert len(articles) == 8
+    assert all(a["id"].startswith(PLAIN_PAGE.name + "#") for a in articles)
+    assert "湖滨路街道：检查全覆盖 整改见实效" in [a["headline"] for a in articles]
+    for a in articles:
+        assert "张亚丹" in [c["name"] for c in a["credits"]], a["headline"]
+
+
+def test_build_with_no_readable_page(tmp_path, capsys):
+    status = main(["build", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "out"), "--no-html", "-q"])
+
+    assert status == 3
+    assert "no readable page" in capsys.readouterr().err
+
+
+def test_query_csv(out_dir, capsys):
+    query = """
+    SELECT ?name ?headline WHERE {
+      ?a a schema:NewsArticle ; schema:headline ?headline ; schema:isPartOf ?f .
+      ?f schema:name ?name .
+    } ORDER BY ?name ?headline"""
+
+    status = main(["query", str(out_dir), query, "--format", "csv"])
+
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["name"] for r in rows} == set(SEED_NAMES)
+    assert {"name": "000_96c8e21aadbbbbe2.txt", "headline": "扎紧政府“钱袋子”"} in rows
+    assert {"name": "001_7b6c783239e697ff.txt", "headline": "关爱农民工 服务进工地"} in rows
+
+
+def test_query_from_a_file(out_dir, tmp_path, capsys):
+    rq = tmp_path / "authors.rq"
+    rq.write_text(
+        'SELECT ?n WHERE { ?a schema:headline ?h ; kg:reporter ?p . ?p rdfs:label ?n '
+        'FILTER(STRSTARTS(STR(?h), "临海童街道人大工委")) }\n',
+        encoding="utf-8",
+    )
+
+    status = main(["query", str(out_dir), "--file", str(rq), "--format", "tsv"])
+
+    assert status == 0
+    assert capsys.readouterr().out == "n\n王守明\n"
+
+
+def test_query_ask(out_dir, capsys):
+    status = main(["query", str(out_dir), 'ASK { ?f schema:name "004_c2eb18fa33710494.txt" }'])
+
+    assert status == 0
+    assert capsys.readouterr().out == "true\n"
+
+
+def test_query_missing_folder(tmp_path, capsys):
+    missing = tmp_path / "never-built"
+
+    status = main(["query", str(missing), "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"])
+
+    assert status == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert str(missing) in captured.err
+    assert captured.err.startswith("kg query:")
+
+
+def test_query_syntax_error(out_dir, capsys):
+    status = main(["query", str(out_dir), "SELECT ?h WHERE { ?a schema:headline ?h"])
+
+    assert status == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("kg query:")
+
+
+def test_query_without_a_query(out_dir, capsys):
+    status = main(["query", str(out_dir)])
+
+    assert status == 2
+    assert "SPARQL" in capsys.readouterr().err

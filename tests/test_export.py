@@ -1,0 +1,171 @@
+"""The files a build of the seed pages writes: RDF (Turtle, TriG, JSON-LD), GraphML, HTML, report."""
+
+from __future__ import annotations
+
+import os
+
+import networkx as nx
+import pytest
+from conftest import SEED_NAMES
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from kg.vocab import PROV, RDF, SDO
+
+OUTPUTS = ["graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "graph.html", "report.json"]
+
+
+def _trig(out_dir) -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(out_dir / "graph.trig", format="trig")
+    return ds
+
+
+def _named_graphs(ds: Dataset) -> list[Graph]:
+    return [g for g in ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
+
+
+def _triples(ds: Dataset) -> set:
+    return {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_build_writes_every_output(out_dir, name):
+    path = out_dir / name
+    assert path.is_file()
+    assert path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_outputs_are_readable_as_the_umask_allows(out_dir, name):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    mode = (out_dir / name).stat().st_mode & 0o777
+    allowed_reads = 0o444 & ~umask
+    # a file written by an ordinary open() would carry every read bit the umask lets through
+    assert mode & allowed_reads == allowed_reads, f"{name} has mode {mode:o}"
+
+
+def test_report_describes_the_seed_build(report, seed_build):
+    _, result = seed_build
+    counts = report["counts"]
+
+    assert [f["name"] for f in report["files"]] == SEED_NAMES
+    assert counts["files_read"] == len(SEED_NAMES)
+    assert counts["files_skipped"] == 0
+    assert report["warnings"] == []
+    assert counts["articles"] == len(report["articles"]) == len(result.corpus.articles)
+    assert sum(f["articles"] for f in report["files"]) == counts["articles"]
+    assert counts["characters"] == sum(f["characters"] for f in report["files"])
+    assert counts["nodes"] == result.graph.number_of_nodes()
+    assert counts["edges"] == result.graph.number_of_edges()
+
+
+def test_report_lists_the_seed_credits(report):
+    articles = {a["headline"]: a for a in report["articles"]}
+
+    assert articles["烈山经济开发区 推行“一卡”服务 优化营商环境"]["credits"] == [
+        {"name": "王守明", "role": "记者"},
+        {"name": "陈子龙", "role": "通讯员"},
+        {"name": "王权礼", "role": "通讯员"},
+    ]
+    assert articles["区委常委会扩大会议暨区委党的建设工作领导小组会议强调 巩固拓展学习教育成果 推进作风建设常态化长效化"][
+        "date"
+    ] == "--09-12"
+
+
+def test_turtle_parses(out_dir):
+    g = Graph()
+    g.parse(out_dir / "graph.ttl", format="turtle")
+    assert len(g) > 0
+    assert len(set(g.subjects(RDF.type, SDO.NewsArticle))) > 0
+
+
+def test_jsonld_parses(out_dir):
+    ds = Dataset(default_union=True)
+    ds.parse(out_dir / "graph.jsonld", format="json-ld")
+    assert len(set(ds.subjects(RDF.type, SDO.NewsArticle))) > 0
+
+
+def test_the_three_rdf_files_hold_the_same_statements(out_dir):
+    trig = _trig(out_dir)
+    jsonld = Dataset(default_union=True)
+    jsonld.parse(out_dir / "graph.jsonld", format="json-ld")
+    turtle = Graph()
+    turtle.parse(out_dir / "graph.ttl", format="turtle")
+
+    statements = _triples(trig)
+    assert statements
+    assert _triples(jsonld) == statements
+    assert set(turtle) == statements
+
+
+def test_trig_has_one_named_graph_per_article(out_dir, report):
+    ds = _trig(out_dir)
+    named = _named_graphs(ds)
+
+    assert len(named) == report["counts"]["articles"]
+    articles = set()
+    for g in named:
+        [article] = set(g.subjects(RDF.type, SDO.NewsArticle))  # exactly one article in each
+        articles.add(article)
+        # the graph is described in the default graph, with PROV
+        default = ds.default_graph
+        assert (g.identifier, RDF.type, PROV.Entity) in default
+        assert (g.identifier, PROV.wasDerivedFrom, article) in default
+    assert len(articles) == len(named)
+
+
+def test_every_article_is_part_of_a_seed_file_and_has_a_headline(out_dir, report):
+    ds = _trig(out_dir)
+    articles = set(ds.subjects(RDF.type, SDO.NewsArticle))
+
+    assert len(articles) == report["counts"]["articles"]
+    seen_files = set()
+    for article in articles:
+        [page] = set(ds.objects(article, SDO.isPartOf))
+        [name] = set(ds.objects(page, SDO.name))
+        assert str(name) in SEED_NAMES
+        seen_files.add(str(name))
+        [headline] = set(ds.objects(article, SDO.headline))
+        assert str(headline).strip()
+        assert headline.language == "zh"
+    assert seen_files == set(SEED_NAMES)
+
+
+def test_article_rdf_keeps_headline_and_body_of_the_page(out_dir):
+    ds = _trig(out_dir)
+    headline = Literal("烈山经济开发区 推行“一卡”服务 优化营商环境", lang="zh")
+    [article] = set(ds.subjects(SDO.headline, headline))
+    [body] = set(ds.objects(article, SDO.articleBody))
+
+    assert "烈山经济开发区创新推行“一卡”服务模式" in str(body)
+    [page] = set(ds.objects(article, SDO.isPartOf))
+    assert (page, SDO.name, Literal("000_96c8e21aadbbbbe2.txt")) in ds
+
+
+def test_graphml_loads_with_the_reported_node_count(out_dir, report):
+    g = nx.read_graphml(out_dir / "graph.graphml")
+
+    assert g.number_of_nodes() == report["counts"]["nodes"]
+    assert g.number_of_edges() == report["counts"]["edges"]
+
+
+def test_graphml_nodes_carry_their_rdf_iri(out_dir):
+    g = nx.read_graphml(out_dir / "graph.graphml")
+    trig = _trig(out_dir)
+    articles = {n: d for n, d in g.nodes(data=True) if d.get("kind") == "article"}
+
+    assert articles
+    for data in articles.values():
+        assert (URIRef(data["iri"]), RDF.type, SDO.NewsArticle) in trig
+    files = {d["label"] for d in g.nodes.values() if d.get("kind") == "source"}
+    assert files == set(SEED_NAMES)
+
+
+def test_html_page_is_written_and_self_contained(out_dir):
+    page = (out_dir / "graph.html").read_text(encoding="utf-8")
+
+    assert page.lstrip().lower().startswith("<!doctype html")
+    assert "刘明" in page
+    assert 'src="http' not in page

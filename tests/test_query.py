@@ -1,0 +1,259 @@
+"""SPARQL over the seed build: kg.query.load_graph / run_query / format_result."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import SEED_NAMES
+from rdflib import Graph
+
+from kg.query import QueryError, format_result, load_graph, run_query
+
+FILES = "SELECT ?name WHERE { ?f a schema:DigitalDocument ; schema:name ?name } ORDER BY ?name"
+
+AUTHORS_OF = """
+SELECT ?author WHERE {
+  ?article a schema:NewsArticle ; schema:headline ?headline ; schema:author ?person .
+  ?person rdfs:label ?author .
+  FILTER(CONTAINS(STR(?headline), "%s"))
+} ORDER BY ?author
+"""
+
+
+def _select(dataset, query: str) -> list[dict[str, str]]:
+    out = format_result(run_query(dataset, query), "csv")
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+# --- SELECT in every format ---------------------------------------------------------------------
+
+
+def test_select_table(dataset):
+    out = format_result(run_query(dataset, FILES), "table")
+    lines = out.splitlines()
+
+    assert lines[0].strip() == "name"
+    assert set(lines[1]) == {"-"}
+    assert [ln.strip() for ln in lines[2:-1]] == SEED_NAMES
+    assert lines[-1] == f"({len(SEED_NAMES)} rows)"
+
+
+def test_select_table_aligns_chinese_columns(dataset):
+    query = AUTHORS_OF.replace("SELECT ?author", "SELECT ?author ?headline") % "烈山经济开发区"
+    lines = format_result(run_query(dataset, query), "table").splitlines()
+    rows = lines[2:-1]
+
+    assert len(rows) == 3
+    # 王守明 is three wide characters: the second column starts at the same display column in every row
+    assert all(r.startswith(("王守明 | ", "陈子龙 | ", "王权礼 | ")) for r in rows)
+    assert lines[0].startswith("author | ")
+
+
+def test_select_csv(dataset):
+    out = format_result(run_query(dataset, FILES), "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+
+    assert rows[0] == ["name"]
+    assert [r[0] for r in rows[1:]] == SEED_NAMES
+
+
+def test_select_csv_keeps_commas_and_line_breaks_of_a_body(dataset):
+    query = """
+    SELECT ?headline ?body WHERE {
+      ?a schema:headline ?headline ; schema:articleBody ?body .
+      FILTER(STRSTARTS(STR(?headline), "烈山经济开发区"))
+    }"""
+    [row] = _select(dataset, query)
+
+    assert row["headline"] == "烈山经济开发区 推行“一卡”服务 优化营商环境"
+    assert "为精准破解企业难题，拉近政企距离，烈山经济开发区创新推行“一卡”服务模式。" in row["body"]
+    assert "\n一卡直通，诉求有门。" in row["body"]
+
+
+def test_select_tsv(dataset):
+    out = format_result(run_query(dataset, FILES), "tsv")
+    rows = list(csv.reader(io.StringIO(out), delimiter="\t"))
+
+    assert rows[0] == ["name"]
+    assert [r[0] for r in rows[1:]] == SEED_NAMES
+    assert "," not in out
+
+
+def test_select_tsv_two_columns(dataset):
+    query = AUTHORS_OF.replace("SELECT ?author", "SELECT ?author ?headline") % "烈山经济开发区"
+    out = format_result(run_query(dataset, query), "tsv")
+    rows = list(csv.reader(io.StringIO(out), delimiter="\t"))
+
+    assert rows[0] == ["author", "headline"]
+    assert rows[1:] == [[name, "烈山经济开发区 推行“一卡”服务 优化营商环境"] for name in ("王守明", "王权礼", "陈子龙")]
+
+
+def test_select_json_is_sparql_results_json(dataset):
+    out = format_result(run_query(dataset, FILES), "json")
+    data = json.loads(out)
+
+    assert data["head"]["vars"] == ["name"]
+    bindings = data["results"]["bindings"]
+    assert [b["name"]["value"] for b in bindings] == SEED_NAMES
+    assert all(b["name"]["type"] == "literal" for b in bindings)
+
+
+def test_select_json_language_tag(dataset):
+    query = 'SELECT ?h WHERE { ?a schema:headline ?h FILTER(STRSTARTS(STR(?h), "扎紧政府")) }'
+    data = json.loads(format_result(run_query(dataset, query), "json"))
+
+    [binding] = data["results"]["bindings"]
+    assert binding["h"] == {"type": "literal", "value": "扎紧政府“钱袋子”", "xml:lang": "zh"}
+
+
+def test_unbound_variable_is_an_empty_cell(dataset):
+    query = """
+    SELECT ?name ?missing WHERE {
+      ?f a schema:DigitalDocument ; schema:name ?name .
+      OPTIONAL { ?f schema:nothingHere ?missing }
+    } ORDER BY ?name LIMIT 1"""
+    rows = list(csv.reader(io.StringIO(format_result(run_query(dataset, query), "csv"))))
+
+    assert rows == [["name", "missing"], [SEED_NAMES[0], ""]]
+
+
+# --- ASK, CONSTRUCT, errors ---------------------------------------------------------------------
+
+
+def test_ask_true_and_false(dataset):
+    yes = run_query(dataset, 'ASK { ?f schema:name "000_96c8e21aadbbbbe2.txt" }')
+    no = run_query(dataset, 'ASK { ?f schema:name "999_not_a_page.txt" }')
+
+    assert format_result(yes) == "true\n"
+    assert format_result(no) == "false\n"
+    assert json.loads(format_result(yes, "json")) == {"head": {}, "boolean": True}
+    assert json.loads(format_result(no, "json"))["boolean"] is False
+
+
+def test_construct_gives_rdf(dataset):
+    query = "CONSTRUCT { ?f schema:name ?name } WHERE { ?f a schema:DigitalDocument ; schema:name ?name }"
+    turtle = format_result(run_query(dataset, query))
+    g = Graph().parse(data=turtle, format="turtle")
+
+    assert sorted(str(o) for o in g.objects()) == SEED_NAMES
+    assert len(g) == len(SEED_NAMES)
+
+    jsonld = format_result(run_query(dataset, query), "json")
+    g2 = Graph().parse(data=jsonld, format="json-ld")
+    assert set(g2) == set(g)
+
+
+def test_syntax_error_raises_query_error(dataset):
+    with pytest.raises(QueryError):
+        run_query(dataset, "SELECT ?h WHERE { ?a schema:headline ?h ")
+
+
+def test_unknown_prefix_raises_query_error(dataset):
+    with pytest.raises(QueryError):
+        run_query(dataset, "SELECT ?x WHERE { ?x nope:label ?y }")
+
+
+def test_load_graph_missing_target(tmp_path):
+    with pytest.raises(QueryError):
+        load_graph(tmp_path / "no-build-here")
+
+
+def test_load_graph_folder_without_a_build(tmp_path):
+    (tmp_path / "notes.txt").write_text("不是图谱。\n", encoding="utf-8")
+    with pytest.raises(QueryError):
+        load_graph(tmp_path)
+
+
+def test_load_graph_from_the_turtle_file(out_dir):
+    g = load_graph(out_dir / "graph.ttl")
+    rows = [str(r[0]) for r in run_query(g, FILES)]
+
+    assert rows == SEED_NAMES
+
+
+def test_load_graph_file_that_is_not_rdf(tmp_path):
+    bad = tmp_path / "graph.ttl"
+    bad.write_text("区委书记刘明主持会议并讲话。\n", encoding="utf-8")
+    with pytest.raises(QueryError):
+        load_graph(bad)
+
+
+# --- facts the seed pages state -----------------------------------------------------------------
+
+
+def test_the_lieshan_development_zone_report_is_by_wang_shouming(dataset):
+    # seeds/000: "烈山经济开发区 推行“一卡”服务 优化营商环境 / ■记者 王守明 通讯员 陈子龙 王权礼"
+    authors = [r["author"] for r in _select(dataset, AUTHORS_OF % "烈山经济开发区")]
+
+    assert authors == ["王守明", "王权礼", "陈子龙"]
+
+
+def test_reporter_and_correspondent_roles(dataset):
+    query = """
+    SELECT ?role ?name WHERE {
+      ?a schema:headline ?h . FILTER(STRSTARTS(STR(?h), "烈山经济开发区"))
+      { ?a kg:reporter ?p BIND("reporter" AS ?role) } UNION { ?a kg:correspondent ?p BIND("correspondent" AS ?role) }
+      ?p rdfs:label ?name .
+    } ORDER BY ?role ?name"""
+    rows = [(r["role"], r["name"]) for r in _select(dataset, query)]
+
+    assert rows == [("correspondent", "王权礼"), ("correspondent", "陈子龙"), ("reporter", "王守明")]
+
+
+def test_photo_story_has_its_photographer(dataset):
+    # seeds/000: "优质医疗资源下沉 群众家门口享便捷服务 ... ■摄影 记者 冯树凤"
+    query = """
+    SELECT ?name WHERE {
+      ?a schema:headline ?h ; kg:photographer ?p . ?p rdfs:label ?name .
+      FILTER(STRSTARTS(STR(?h), "优质医疗资源下沉"))
+    }"""
+    assert [r["name"] for r in _select(dataset, query)] == ["冯树凤"]
+
+
+def test_liu_ming_holds_a_secretary_post(dataset):
+    # seeds/000: "区委书记刘明主持会议并讲话。"
+    query = """
+    SELECT ?post WHERE {
+      ?p rdfs:label ?n . FILTER(STR(?n) = "刘明")
+      ?p org:holds ?x . ?x a org:Post ; rdfs:label ?post .
+    }"""
+    posts = [r["post"] for r in _select(dataset, query)]
+
+    assert posts
+    assert any(p.endswith("书记") for p in posts)
+
+
+def test_post_holder_is_linked_both_ways(dataset):
+    query = """
+    ASK {
+      ?p rdfs:label ?n . FILTER(STR(?n) = "刘明")
+      ?p org:holds ?post . ?post org:heldBy ?p .
+    }"""
+    assert run_query(dataset, query).askAnswer is True
+
+
+def test_dated_article(dataset):
+    # seeds/001: "本报讯 11月18日，相山区十一届人大常委会第四十次会议召开。"
+    query = """
+    SELECT ?d WHERE {
+      ?a schema:headline ?h ; kg:dateText ?d .
+      FILTER(STRSTARTS(STR(?h), "相山区十一届人大常委会"))
+    }"""
+    data = json.loads(format_result(run_query(dataset, query), "json"))
+    [binding] = data["results"]["bindings"]
+
+    assert binding["d"]["value"] == "--11-18"
+    assert binding["d"]["datatype"] == "http://www.w3.org/2001/XMLSchema#gMonthDay"
+
+
+def test_every_tian_xiuzhong_report_is_on_the_weidong_page(dataset):
+    # seeds/002: every report on the page is by 记者田秀忠; he appears on no other page
+    query = """
+    SELECT DISTINCT ?file WHERE {
+      ?p rdfs:label ?n . FILTER(STR(?n) = "田秀忠")
+      ?a schema:author ?p ; schema:isPartOf ?f . ?f schema:name ?file .
+    }"""
+    assert [r["file"] for r in _select(dataset, query)] == ["002_d8e10ae50a9c1096.txt"]

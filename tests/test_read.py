@@ -1,0 +1,196 @@
+"""kg.read.read: paths → Source for every readable page, Problem for every other input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SEEDS, seed_text
+
+from kg.read import read
+from kg.records import Problem, Source
+
+# Real page text (seeds/000 and seeds/002), short enough to write into a test file.
+PAGE_LIESHAN = (
+    "烈山经济开发区 推行“一卡”服务 优化营商环境\n\n"
+    "■记者 王守明 通讯员 陈子龙 王权礼\n\n"
+    "本报讯 为精准破解企业难题，拉近政企距离，烈山经济开发区创新推行“一卡”服务模式。\n"
+)
+PAGE_WEIDONG = (
+    "区统一战线能力素质提升培训实践基地揭牌\n\n"
+    "本报讯(记者田秀忠)日前,卫东区统一战线能力素质提升培训实践基地揭牌仪式在市马棚山军事拓展训练基地举行。\n"
+)
+
+
+def _read(*paths) -> list[Source | Problem]:
+    return list(read([str(p) for p in paths]))
+
+
+def test_plain_utf8_page_is_read_whole(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(PAGE_LIESHAN.encode("utf-8"))
+
+    [item] = _read(page)
+
+    assert isinstance(item, Source)
+    assert item.text == PAGE_LIESHAN
+    assert item.name == "page.txt"
+    assert item.path == str(page)
+    assert item.encoding == "utf-8"
+
+
+def test_utf8_bom_is_not_part_of_the_text(tmp_path):
+    page = tmp_path / "bom.txt"
+    page.write_bytes(b"\xef\xbb\xbf" + PAGE_WEIDONG.encode("utf-8"))
+
+    [item] = _read(page)
+
+    assert isinstance(item, Source)
+    assert item.text == PAGE_WEIDONG
+    assert item.text.startswith("区统一战线")
+    assert "\ufeff" not in item.text
+
+
+def test_gb18030_page_is_decoded(tmp_path):
+    text = (
+        "本报讯(记者田秀忠 通讯员黄杰)“感谢政府,如果没有党的关怀,我真不知该咋办……”7月26日,"
+        "卫东区蒲城街道门楼张村农村低保户张遂卿激动地说。\n\n"
+        "今年以来,卫东区共新增低保家庭135户368人,取消低保家庭46户92人。\n"
+    )
+    page = tmp_path / "gb.txt"
+    page.write_bytes(text.encode("gb18030"))
+
+    [item] = _read(page)
+
+    assert isinstance(item, Source)
+    assert item.text == text
+    assert item.encoding == "gb18030"
+
+
+def test_gb18030_character_outside_gbk_survives(tmp_path):
+    # 𠀾 (U+2003E) exists in GB18030 but not in GBK: a GBK decode would lose it.
+    text = "卫东区鸿鹰街道大营社区组织工作人员到50余名军烈属、退伍军人家中慰问。居民𠀾大爷说，感谢党和政府。\n"
+    page = tmp_path / "rare.txt"
+    page.write_bytes(text.encode("gb18030"))
+
+    [item] = _read(page)
+
+    assert isinstance(item, Source)
+    assert item.text == text
+
+
+def test_windows_line_ends_become_newlines(tmp_path):
+    page = tmp_path / "crlf.txt"
+    page.write_bytes(PAGE_LIESHAN.replace("\n", "\r\n").encode("utf-8"))
+
+    [item] = _read(page)
+
+    assert item.text == PAGE_LIESHAN
+    assert "\r" not in item.text
+
+
+def test_empty_file_is_a_problem_naming_the_file(tmp_path):
+    page = tmp_path / "empty.txt"
+    page.write_bytes(b"")
+
+    [item] = _read(page)
+
+    assert isinstance(item, Problem)
+    assert item.path == str(page)
+    assert "empty" in item.message
+    assert item.stage == "read"
+
+
+def test_blank_lines_only_count_as_empty(tmp_path):
+    page = tmp_path / "blank.txt"
+    page.write_bytes("\n\n  \n\u3000\n".encode())
+
+    [item] = _read(page)
+
+    assert isinstance(item, Problem)
+    assert item.path == str(page)
+    assert "empty" in item.message
+
+
+def test_binary_file_is_a_problem(tmp_path):
+    image = tmp_path / "photo.txt"  # a PNG saved under a .txt name
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x00\xc8\x08\x06\x00\x00\x00")
+
+    [item] = _read(image)
+
+    assert isinstance(item, Problem)
+    assert item.path == str(image)
+    assert "binary" in item.message
+
+
+def test_missing_path_is_a_problem(tmp_path):
+    missing = tmp_path / "no-such-page.txt"
+
+    [item] = _read(missing)
+
+    assert isinstance(item, Problem)
+    assert item.path == str(missing)
+    assert "no such file" in item.message
+
+
+def test_folder_is_walked_in_sorted_order_for_txt_files_only(tmp_path):
+    (tmp_path / "b_page.txt").write_text(PAGE_WEIDONG, encoding="utf-8")
+    (tmp_path / "a_page.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# 说明\n不是版面。\n", encoding="utf-8")
+    (tmp_path / "page.json").write_text('{"headline": "不是版面"}', encoding="utf-8")
+    (tmp_path / "README").write_text("不是版面。\n", encoding="utf-8")
+    sub = tmp_path / "c_more"
+    sub.mkdir()
+    (sub / "d_page.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+
+    items = _read(tmp_path)
+
+    assert all(isinstance(i, Source) for i in items)
+    assert [Path(i.path).relative_to(tmp_path).as_posix() for i in items] == [
+        "a_page.txt",
+        "b_page.txt",
+        "c_more/d_page.txt",
+    ]
+    assert [i.text for i in items] == [PAGE_LIESHAN, PAGE_WEIDONG, PAGE_LIESHAN]
+
+
+def test_seed_folder_gives_every_seed_page_in_order():
+    items = _read(SEEDS)
+
+    assert [i.name for i in items] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert all(isinstance(i, Source) for i in items)
+    first = items[0]
+    assert first.text == seed_text(first.name)
+    assert "区委书记刘明主持会议" in first.text
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    good1 = tmp_path / "1.txt"
+    good1.write_text(PAGE_LIESHAN, encoding="utf-8")
+    empty = tmp_path / "2.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "3.txt"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00")
+    missing = tmp_path / "4.txt"
+    good2 = tmp_path / "5.txt"
+    good2.write_bytes(PAGE_WEIDONG.encode("gb18030"))
+
+    items = _read(good1, empty, binary, missing, good2)
+
+    assert [type(i).__name__ for i in items] == ["Source", "Problem", "Problem", "Problem", "Source"]
+    assert [i.path for i in items] == [str(p) for p in (good1, empty, binary, missing, good2)]
+    assert items[0].text == PAGE_LIESHAN
+    assert items[4].text == PAGE_WEIDONG
+
+
+def test_bad_file_inside_a_folder_does_not_stop_the_folder(tmp_path):
+    (tmp_path / "a.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_text(PAGE_WEIDONG, encoding="utf-8")
+
+    items = _read(tmp_path)
+
+    assert [(type(i).__name__, Path(i.path).name) for i in items] == [
+        ("Source", "a.txt"),
+        ("Problem", "b.txt"),
+        ("Source", "c.txt"),
+    ]
