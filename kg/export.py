@@ -162,7 +162,7 @@ def to_rdf(g: nx.MultiDiGraph) -> Dataset:
                 posts[pkey] = iri(f"post/{o.split('/', 1)[1] if o else '-'}/{title}")
                 post = posts[pkey]
                 default.add((post, RDF.type, ORG.Post))
-                default.add((post, RDFS.label, _lit(org_label + title)))
+                default.add((post, RDFS.label, _lit(post_label(org_label, title))))
                 default.add((post, KG.title, _lit(title)))
                 if o:
                     default.add((post, ORG.postIn, obj))
@@ -172,6 +172,14 @@ def to_rdf(g: nx.MultiDiGraph) -> Dataset:
             ag.add((subj, ORG.holds, post))
             _evidence(ag, post, d, article, holder=subj)
     return ds
+
+
+def post_label(org_label: str, title: str) -> str:
+    """Organisation + title, without saying the organ twice (…党工委 + 党工委书记 → …党工委书记)."""
+    for n in range(min(len(org_label), len(title)), 1, -1):
+        if org_label.endswith(title[:n]):
+            return org_label + title[n:]
+    return org_label + title
 
 
 def _evidence(graph: Graph, node, d: dict, article: str, holder=None) -> None:

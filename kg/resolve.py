@@ -156,7 +156,7 @@ class Resolver:
         aid = ex.article.id
         if m.kind == "place":
             if m.attrs.get("bare"):
-                label = ctx.get("zone")
+                label = self._zone_for(m.text, ctx)
                 if not label:
                     return None
                 return self.place_entity(label, "zone", aid, m, "bare-zone→article-zone").key
@@ -191,9 +191,26 @@ class Resolver:
             return self.entity(f"initiative/{where}/{label}", "initiative", label, aid, m, m.rule).key
         if m.kind == "meeting":
             label = self._expand_abbrev(m.text, ctx)[0]
+            # the headline's 第四十次会议 and the body's 相山区十一届人大常委会第四十次会议 are one meeting
+            same = next((e for e in self.entities.values() if e.kind == "meeting" and e.key.startswith(f"meeting/{aid}/")
+                         and (e.label.endswith(label) or label.endswith(e.label))), None)
+            if same is not None:
+                if len(label) > len(same.label):
+                    same.label = label
+                return self.entity(same.key, "meeting", same.label, aid, m, m.rule).key
             e = self.entity(f"meeting/{aid}/{label}", "meeting", label, aid, m, m.rule, date=ex.article.date)
             return e.key
         return None
+
+    def _zone_for(self, bare: str, ctx: Context) -> str | None:
+        """The zone a bare 示范区 / 经开区 means: the article's (then the page's) zone of that kind."""
+        bare = next((z for z in BARE_ZONES if bare.startswith(z)), bare)
+        kinds = {"经开区": ("经开区", "经济技术开发区"), "高新区": ("高新区", "高新技术产业开发区")}.get(bare, (bare,))
+        for (level, label), _ in ctx.counts.most_common():
+            if level == "zone" and label.endswith(kinds) and label != bare:
+                return label
+        zone = ctx.get("zone")
+        return zone if zone and zone.endswith(kinds) else None
 
     def _expand_abbrev(self, text: str, ctx: Context) -> tuple[str, str | None]:
         """区X → <the article's district>X; returns (expanded text, jurisdiction label)."""
@@ -220,9 +237,9 @@ class Resolver:
             if juris is None:
                 return m.text, None, "abbrev-unresolved"
             rule = "abbrev→jurisdiction"
-        elif text.startswith(BARE_ZONES) and ctx.get("zone"):
+        elif text.startswith(BARE_ZONES) and self._zone_for(text, ctx):
             bare = next(z for z in BARE_ZONES if text.startswith(z))
-            juris = ctx.get("zone")
+            juris = self._zone_for(bare, ctx)
             text = juris + text[len(bare):]
             rule = "bare-zone→article-zone"
         else:
@@ -290,6 +307,10 @@ class Resolver:
         if not juris or organ not in ("party", "government", "congress", "cppcc"):
             return None
         level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
+        for suffix, lv in (("街道", "subdistrict"), ("镇", "town"), ("乡", "township"), ("区", level or "district")):
+            if juris.endswith(suffix):
+                level = lv
+                break
         form = {"party": "党工委" if level in ("subdistrict", "zone") else "委" if level != "town" else "党委",
                 "government": "办事处" if level == "subdistrict" else "人民政府",
                 "congress": "人大常委会", "cppcc": "政协"}[organ]

@@ -221,7 +221,8 @@ def _noun_run_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, 
         if not (flag.startswith(NOUNISH) or flag in extra):
             if b > end:  # the suffix is glued to a non-noun word (返乡): no name here
                 return None
-            if b - a == 1 and a == wstart and a < start and (a == 0 or not HAN_RE.match(text[a - 1])):
+            if b - a == 1 and a == wstart and a < start and (a == 0 or not HAN_RE.match(text[a - 1])) \
+                    and text[a] not in STOP_CHARS:
                 start = a  # a one-character word opening the clause is the name's first character (应滨街道)
             break
         a = max(a, end - max_len)
@@ -430,6 +431,8 @@ def _common_word(word: str) -> bool:
 def _choose_name_end(doc: Doc, short: int, long_: int) -> int:
     text = doc.text
     third = text[short]
+    if long_ < len(text) and text[long_] in STRONG_BREAK and third not in NAME_BREAK:
+        return long_  # 李会明说: three characters, then a function word
     if third in NAME_BREAK and not (long_ in doc.boundaries and short not in doc.boundaries):
         return short
     if long_ in doc.boundaries and short not in doc.boundaries:
@@ -487,10 +490,11 @@ def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
             sm = m
     if sm is None:
         return None, tstart
-    start = _noun_run_start(doc, sm.start(), max_len=8, allow_place_prefix=False, min_len=2)
+    start = _noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2)
     if start is None or not _org_shaped(doc, start, tstart):
         return None, tstart
-    return doc.add("organization", start, tstart, "post-chain-org", implicit_jurisdiction=True), start
+    placed = any(m.kind == "place" and m.start == start for m in doc.mentions)
+    return doc.add("organization", start, tstart, "post-chain-org", implicit_jurisdiction=not placed), start
 
 
 def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
