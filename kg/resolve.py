@@ -247,13 +247,14 @@ class Resolver:
             if entry_text is None:
                 match = gazetteer.division_regex().match(text)
                 if match:
+                    # a short form stays as written: 安徽大学 is not 安徽省大学
                     entry = gazetteer.lookup(match.group(0))
-                    if entry and entry["short"]:
-                        text = entry["full"] + text[match.end():]
                     juris = entry["full"] if entry else None
             else:
                 juris = entry_text
         rest = text[len(juris):] if juris and text.startswith(juris) else None
+        if juris and not text.startswith(juris) and m.text[:2] != juris[:2]:
+            juris = None
         if juris and rest in ORGAN_FORMS:
             text = ORGAN_FORMS[rest]["full"].format(j=juris)
             rule += "+organ-form"

@@ -124,12 +124,13 @@ SUBHEAD_MAX = 24
 
 
 def _continues(lines: list[_Line], i: int) -> bool:
-    """Does the next line finish a word or clause of this one (its first punctuation comes within
-    a few characters: "业。该区……")?"""
+    """Does the next line finish a word of this one ("业。该区……")?"""
     if i + 1 >= len(lines) or " " in lines[i].text or LEADING_TIME.match(lines[i + 1].text):
         return False
     m = re.search(r"[，。！？；：,.!?;:、]", lines[i + 1].text)
-    return m is not None and m.start() <= 3
+    # one character then punctuation ends a word split by the layout; a longer lead (同时，
+    # 近年来，) opens a sentence of its own
+    return m is not None and m.start() <= 1
 
 
 def _headline_candidate(line: _Line) -> bool:
