@@ -26,6 +26,15 @@ ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "市": ("city
                 "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}
 SUB_LEVELS = ("subdistrict", "town", "township")
 BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
+ZONE_FULL_FORMS = {row["short"]: row["full"] for row in lexicon.table("zone_abbreviations.tsv")}
+
+
+def zone_full_form(label: str) -> str:
+    """济宁经开区 → 济宁经济技术开发区: one key for a zone however it is written."""
+    for short, full in ZONE_FULL_FORMS.items():
+        if label.endswith(short) and len(label) > len(short):
+            return label[:-len(short)] + full
+    return label
 
 
 def _titles() -> dict[str, dict]:
@@ -52,6 +61,7 @@ class Resolver:
         self.facts: list[Fact] = []
         self.place_info: dict[str, dict] = {}  # place label → {level, adcode, parent label}
         self.page_credits: set[str] = set()  # names in the current page's bylines
+        self.initiative_keys: dict[tuple[str, str], str] = {}  # (where, a name it goes by) → entity key
 
     # -- entities ---------------------------------------------------------------------------
 
@@ -70,6 +80,9 @@ class Resolver:
         return e
 
     def place_entity(self, label: str, level: str, article: str, mention: Mention | None, rule: str) -> Entity:
+        written, label = label, zone_full_form(label)
+        if label != written and written in self.place_info:
+            self.place_info.setdefault(label, self.place_info[written])
         info = self.place_info.setdefault(label, {"level": level})
         entry = None
         cands = gazetteer.candidates(label)
@@ -85,6 +98,7 @@ class Resolver:
         else:
             key = f"place/{info.get('parent') or '-'}/{label}"
         e = self.entity(key, "place", label, article, mention, rule, **attrs)
+        e.aliases.add(written)
         if entry:
             self._chain_up(entry, e)
         elif info.get("parent"):
@@ -188,7 +202,15 @@ class Resolver:
         if m.kind == "initiative":
             label = re.sub(r"\s+", " ", m.text).strip("“”\"")
             where = ctx.get("district", "city") or "-"
-            return self.entity(f"initiative/{where}/{label}", "initiative", label, aid, m, m.rule).key
+            names = [label] + [re.sub(r"\s+", " ", n) for n in m.attrs.get("names", ())]
+            # one initiative however it is named: “一卡”服务 and “一卡”办理机制 share 一卡
+            key = next((self.initiative_keys[(where, n)] for n in names if (where, n) in self.initiative_keys),
+                       f"initiative/{where}/{label}")
+            e = self.entity(key, "initiative", label, aid, m, m.rule)
+            e.aliases.update(names)
+            for n in names:
+                self.initiative_keys.setdefault((where, n), key)
+            return key
         if m.kind == "meeting":
             label = self._expand_abbrev(m.text, ctx)[0]
             # the headline's 第四十次会议 and the body's 相山区十一届人大常委会第四十次会议 are one meeting

@@ -24,7 +24,7 @@ HAN_RE = re.compile(f"[{HAN}]")
 
 # Characters that never sit inside a name of a place or organisation (function words, list
 # separators): they bound a name on the left.
-STOP_CHARS = set("的在和与及对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共")
+STOP_CHARS = set("的在和与及对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共,;:!?")
 # Characters that start the word after a person's name (verbs, prepositions): they end a name.
 STRONG_BREAK = set("及和与等、，。；：说是的了在也向对从把被将为”“\"")
 NAME_BREAK = set("".join(lexicon.words("name_break_chars.txt")))
@@ -138,10 +138,11 @@ def places(doc: Doc) -> Iterator[int]:
         yield doc.add("place", m.start(), m.end(), "gazetteer", level=entry["level"])
     zone = re.compile(f"(?:{lexicon.alternation('zone_suffixes.txt')})")
     for m in zone.finditer(text):
-        start = _noun_run_start(doc, m.start(), max_len=8, allow_place_prefix=True, min_len=2)
+        start = _noun_run_start(doc, m.start(), max_len=8, allow_place_prefix=True, min_len=2, extra=("a",))
         if start is None or not _is_boundary_left(doc, start) and start not in doc.boundaries:
             # a bare 示范区 / 经开区 refers to the article's zone; resolution decides which
-            if _is_boundary_left(doc, m.start()) and m.group(0) in ("示范区", "经开区", "开发区", "高新区"):
+            if (_is_boundary_left(doc, m.start()) or text[m.start() - 1] in "以由经在于")\
+                    and m.group(0) in ("示范区", "经开区", "开发区", "高新区"):
                 yield doc.add("place", m.start(), m.end(), "zone-short", level="zone", bare=True)
             continue
         yield doc.add("place", start, m.end(), "zone", level="zone")
@@ -152,7 +153,7 @@ def places(doc: Doc) -> Iterator[int]:
                 continue
             start = _noun_run_start(doc, m.start(), max_len=5, allow_place_prefix=False,
                                     min_len=1 if suffix == "街道" else 2)
-            if start is None or _bad_division_name(text[start:m.start()], suffix):
+            if start is None or _bad_division_name(text, start, m.start(), suffix):
                 continue
             yield doc.add("place", start, m.end(), "division-suffix", level=level)
 
@@ -161,10 +162,25 @@ def places(doc: Doc) -> Iterator[int]:
 NOT_PLACE_NAMES = frozenset(lexicon.words("not_place_names.txt"))
 
 
-def _bad_division_name(name: str, suffix: str) -> bool:
-    if not name or name in NOT_PLACE_NAMES or re.search(r"\d|[一二三四五六七八九十两几多]个", name):
+# Words a division suffix's first character forms with the character before it (农村, 城乡,
+# 进村): the suffix is not one there.
+GLUED_SUFFIX_WORDS = frozenset(lexicon.words("glued_suffix_words.txt"))
+DIVISION_CHARS = set("省市县区乡镇村街道社")
+
+
+def _bad_division_name(text: str, start: int, end: int, suffix: str) -> bool:
+    """Is ``text[start:end]``, written before ``suffix``, no name of a division?"""
+    name = text[start:end]
+    if not name or name in NOT_PLACE_NAMES or re.search(r"\d|[一二三四五六七八九十两几多]+[个届批些]", name):
         return True
-    if name[-1] in "个各全该本每等和与及":
+    if name[-1] in "个各全该本每等和与及" or set(name) <= DIVISION_CHARS:  # 区镇村: levels, not a name
+        return True
+    if name[-1] + suffix[0] in GLUED_SUFFIX_WORDS or name[-1] == suffix[0]:  # 行政村村
+        return True
+    after = end + len(suffix)
+    if suffix == "村" and text.startswith("村", after) and text[after + 1:after + 2] not in tuple("委民长干两党支"):
+        return True  # 村村覆盖: every village, not one (but 周庄村村民, 韩寨村村委会)
+    if _common_word(name):  # 部分镇, 委托街道, 参观社区
         return True
     return bool(suffix in ("村", "乡") and len(name) < 2)
 
@@ -206,7 +222,7 @@ def _noun_run_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, 
     (which, if ``allow_place_prefix``, becomes part of the name: 烈山 + 经济开发区)."""
     text = doc.text
     wstart = max(0, end - max_len - 4)
-    cut = max((text.rfind(c, wstart, end) for c in "，。、；：“”《》（）()\n 　"), default=-1)
+    cut = max((text.rfind(c, wstart, end) for c in "，。、；：“”‘’《》（）(),;:!?\n 　"), default=-1)
     wstart = max(wstart, cut + 1)
     # tag through the suffix so that a suffix fused into a word (返乡, 农村, 集镇) is seen as such
     tokens = _tags(text[wstart:min(len(text), end + 2)])
@@ -656,48 +672,91 @@ def _subject_before(doc: Doc, vpos: int) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 # initiatives
 
-QUOTED = re.compile(r"[“\"]([^“”\"]{2,24})[”\"]")
+QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」]{2,24})[”\"’」]")
+# Heads whose word only says what kind of thing an initiative is: 创文行动 is also called 创文.
+KIND_HEADS = ("行动", "活动", "工作")
+# Words before an initiative's head that make the phrase a manner, not a name (以实际行动, 用实际行动).
+NOT_INITIATIVE_LEADS = ("以", "用", "把", "将", "对", "在", "为", "从")
 
 
 def initiatives(doc: Doc) -> None:
-    """Named initiatives: a quoted name followed by an initiative head (活动/行动/工程/服务/模式)
-    or preceded by a carrying-out verb (开展/推进/实施); and unquoted names ending in a head."""
+    """Named initiatives: a quoted name followed by an initiative head (活动/行动/工程/服务/模式),
+    perhaps after a short modifier (“打非治违”专项行动, “党旗飘飘 助企登高”园区党建品牌), or
+    preceded by a carrying-out verb (开展/推进/实施); and unquoted names ending in a head.
+    The mention is the name as written; ``names`` holds the other names it goes by."""
     text = doc.text
-    heads = lexicon.words("initiative_heads.txt")
+    heads = sorted(lexicon.words("initiative_heads.txt"), key=len, reverse=True)
     verbs = lexicon.words("initiative_verbs.txt")
+    head_after = re.compile(rf"[{HAN}]{{0,6}}(?:{'|'.join(map(re.escape, heads))})")
     for m in QUOTED.finditer(text):
         inner = m.group(1)
-        after = text[m.end():m.end() + 6]
+        ha = head_after.match(text, m.end())
+        head = ha.group(0) if ha and _modifier_ok(ha.group(0), heads) else None
         before = text[max(0, m.start() - 6):m.start()]
-        head = next((h for h in heads if after.startswith(h)), None)
         verb = next((v for v in verbs if before.endswith(v)), None)
-        if _slogan(inner) and not head:
+        named_by_head = inner.endswith(tuple(heads)) and len(inner) > 3
+        if _slogan(inner) or inner.endswith("式"):  # 拉网式, 保姆式: a manner of working
             continue
-        if head or verb:
-            # a very short name is known with its head (“一卡”服务 → 一卡服务)
-            end = m.end() + len(head) if head and len(inner) <= 3 else m.end() - 1
-            doc.add("initiative", m.start() + 1, end, "quoted+head" if head else "verb+quoted", head=head or "")
+        if _numbered_formula(inner) and (not head or head.endswith(GENERIC_HEADS)):
+            continue  # “四风”, “三农”工作: a formula; “一卡”服务模式 is a named mechanism
+        if head and text.startswith(("来抓", "抓"), ha.end()):  # 作为“一把手”工程来抓: a figure of speech
+            continue
+        if not (head or verb or named_by_head):
+            continue
+        if verb and not head and HAN_RE.match(text[m.end():m.end() + 1] or " ") and text[m.end()] not in "等的和与及":
+            continue  # 开展“点对点”送政策: the quote qualifies the next word
+        names = [inner + head] if head else []
+        names += [part for part in re.split(r"——|—|－", inner) if len(part) >= 2 and part != inner]
+        rule = "quoted+head" if head else "verb+quoted" if verb else "quoted-name"
+        doc.add("initiative", m.start(1), m.end(1), rule, head=head or "", names=names)
     for m in re.finditer(r"《([^《》]{2,20})》", text):
         head = next((h for h in heads if text.startswith(h, m.end())), None)
         if head:
-            doc.add("initiative", m.start(), m.end() + len(head), "law+head", head=head)
-    head_re = re.compile(rf"([{HAN}]{{2,8}}?)(工程|行动|攻坚战|收官战)")
+            names = []
+            if m.group(1).startswith("中华人民共和国"):  # the short title of a law names it too
+                names.append(f"《{m.group(1)[7:]}》{head}")
+            doc.add("initiative", m.start(), m.end() + len(head), "law+head", head=head, names=names)
+    head_re = re.compile(rf"([{HAN}]{{2,10}}?)(工程|行动|攻坚战|收官战)")
     for m in head_re.finditer(text):
-        start = _noun_run_start(doc, m.end(1), max_len=8, allow_place_prefix=False, min_len=2)
+        start = _noun_run_start(doc, m.end(1), max_len=10, allow_place_prefix=False, min_len=2)
         if start is None or doc.covered(start, m.end(), ("initiative",)):
             continue
+        if start not in doc.boundaries and start > 0 and HAN_RE.match(text[start - 1]):
+            continue  # the name would begin inside a word (环境卫[生精细化整治专项行动])
         name = text[start:m.end()]
-        if name[:2] in ("开展", "推进", "实施", "这项", "各项", "重点", "专项", "一项", "此次", "年度", "实际") \
-                or name[:-len(m.group(2))] in GENERIC_INITIATIVE_NAMES:
+        core = name[:-len(m.group(2))]
+        if name[:2] in ("开展", "推进", "实施", "这项", "各项", "重点", "专项", "一项", "此次", "年度", "实际", "领域",
+                         "会议", "会上") \
+                or name.startswith(NOT_INITIATIVE_LEADS) or core in GENERIC_INITIATIVE_NAMES \
+                or _tags(core)[0][1] in ("l", "v", "d", "p"):
             continue
-        doc.add("initiative", start, m.end(), "name+head", head=m.group(2))
+        names = [core] if m.group(2) in KIND_HEADS and len(core) >= 2 else []
+        doc.add("initiative", start, m.end(), "name+head", head=m.group(2), names=names)
+
+
+def _modifier_ok(phrase: str, heads: list[str]) -> bool:
+    """The words between a quote and its head (“打非治违”专项行动) are nouns, never a clause
+    (“钉钉子”精神加快推进项目)."""
+    head = next(h for h in heads if phrase.endswith(h))
+    modifier = phrase[:-len(head)]
+    if any(c in "的之为是" for c in modifier):
+        return False
+    return len(modifier) <= 2 or all(f.startswith(NOUNISH) or f == "vn" for _, f in _tags(modifier))
 
 
 GENERIC_INITIATIVE_NAMES = frozenset(lexicon.words("generic_initiative_names.txt"))
 
 
 def _slogan(inner: str) -> bool:
-    """Requirements and numbered formulas (“五个进一步到位”, “四风”) are not initiatives."""
-    if re.match(r"^[一二三四五六七八九十百千两\d]+[个项大条]", inner) or re.match(r"^[一二三四五六七八九十两\d]+.$", inner):
-        return True
-    return bool(re.search(r"[，、,]", inner)) or len(inner) < 2
+    """Requirements and lists (“五个进一步到位”, “早谋划、准投放、严监管”) are not initiatives."""
+    return bool(re.match(r"^[一二三四五六七八九十百千两\d]+[个项大条]", inner) or re.search(r"[，、,]", inner)) \
+        or len(inner) < 2
+
+
+# Heads that only say "the work on": “三农”工作 is the formula 三农, not a programme.
+GENERIC_HEADS = ("工作",)
+
+
+def _numbered_formula(inner: str) -> bool:
+    """A number and one character (“四风”, “三农”, “两新”): a formula unless a head names it."""
+    return bool(re.match(r"^[一二三四五六七八九十两\d]+.$", inner))
