@@ -24,7 +24,9 @@ HAN_RE = re.compile(f"[{HAN}]")
 
 # Characters that never sit inside a name of a place or organisation (function words, list
 # separators): they bound a name on the left.
-STOP_CHARS = set("的在和与及对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共,;:!?")
+STOP_CHARS = set("的在和与及暨对向从到赴把被将为由于、，。；：！？“”‘’《》（）()　 \n了是各该全本每其这那此共,;:!?")
+# Characters that never sit inside an organisation's name after its jurisdiction (公共, 全民 may).
+BODY_BREAK = STOP_CHARS - set("全本各每其该这那此共")
 # Characters that start the word after a person's name (verbs, prepositions): they end a name.
 STRONG_BREAK = set("及和与等、，。；：说是的了在也向对从把被将为”“\"")
 NAME_BREAK = set("".join(lexicon.words("name_break_chars.txt")))
@@ -282,6 +284,8 @@ def organizations(doc: Doc) -> Iterator[int]:
     anchors.sort()
     title_re = _title_re()
     for start, jend, place in anchors:
+        if place is None and re.search(r"(?:[\d一二三四五六七八九十两几多]+个|各)$", text[:start]):
+            continue  # 5个街道纪委, 各镇政府: every such body, not the article's own
         tm = title_re.match(text, start)
         if tm and tm.end() > jend:  # 区长朱龙: a title, not an organisation
             continue
@@ -290,10 +294,14 @@ def organizations(doc: Doc) -> Iterator[int]:
         if om:
             best = (om.end(), organs[om.group(0)]["kind"], "organ")
         # a longer named body: 区财政局, 区委组织部, 市人民医院, 安徽大学科学技术处
+        first_suffix = True
         for sm in suffix_re.finditer(text, jend, min(len(text), jend + ORG_MAX)):
             body = text[jend:sm.start()]
-            if any(c in STOP_CHARS or not HAN_RE.match(c) for c in body):
+            # 和 joins two words of one name (自然资源和规划分局) but not two bodies (区教育局和区财政局)
+            if any(c in BODY_BREAK and not (c == "和" and first_suffix) or not HAN_RE.match(c) for c in body) \
+                    or _joins_bodies(body):
                 break
+            first_suffix = False
             e = sm.end()
             while True:  # the longest suffix at this place (有限公司 over 公司)
                 longer = suffix_re.match(text, sm.start(), min(len(text), sm.start() + 8))
@@ -302,10 +310,11 @@ def organizations(doc: Doc) -> Iterator[int]:
                 break
             if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
                 continue
-            if not (om or jend in doc.boundaries) or not _org_shaped(doc, om.end() if om else jend, e, anchored=True):
+            if not (om or jend in doc.boundaries or place is None and not _dictionary_word(text[start:jend + 1])) \
+                    or not _org_shaped(doc, om.end() if om else jend, e, anchored=True):
                 continue
             if best is None or e > best[0]:
-                if body or best is None:
+                if body or best is None and place is not None:  # 镇办, 区局: any town's office
                     best = (e, "body", "jurisdiction+suffix")
         if best is None:
             continue
@@ -317,6 +326,21 @@ def organizations(doc: Doc) -> Iterator[int]:
         yield doc.add("organization", start, end, rule, organ=kind if kind != "body" else None,
                       abbrev=None if place else text[start:jend])
     yield from _named_bodies(doc)
+
+
+# Verbs that sit between two bodies (龙翔社区联合学府路小学, 区纪委听取纪工委汇报): never inside a name.
+JOINING_VERBS = tuple(lexicon.words("joining_verbs.txt"))
+
+
+def _joins_bodies(body: str) -> bool:
+    return any(v in body for v in JOINING_VERBS)
+
+
+def _dictionary_word(word: str) -> bool:
+    """Is ``word`` in jieba's dictionary (区域, 市场, 县城): then 区/市/县 is no jurisdiction there."""
+    import jieba
+
+    return bool(jieba.get_FREQ(word))
 
 
 NOT_ORG_ENDINGS = ("干部", "全部", "内部", "外部", "局部", "西部", "东部", "南部", "北部", "中部", "常委", "委员",
@@ -332,10 +356,11 @@ def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False) -> bool:
     if end < len(doc.text) and end not in doc.boundaries and doc.text[end] not in STOP_CHARS \
             and not _title_re().match(doc.text, end):
         return False
-    for word, flag in _tags(name):
+    for i, (word, flag) in enumerate(_tags(name)):
         if flag.startswith(NOUNISH) or flag in ("a", "vn") or word == "和" or flag == "m" and word.startswith("第"):
             continue
-        if anchored and flag.startswith("v") and len(name) <= 8:
+        # verbs abbreviated into a bureau's name (住建, 交易) but not a clause (区聚焦幼儿园建设)
+        if anchored and flag.startswith("v") and len(name) <= 12 and not (i == 0 and len(word) > 1 and flag == "v"):
             continue
         return False
     return True
@@ -343,7 +368,8 @@ def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False) -> bool:
 
 COMPANY_SUFFIX = re.compile(
     r"(?:（[\u4e00-\u9fff]{2,4}）)?"
-    r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|学院|大学|中学|小学|幼儿园|医院)"
+    r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|大学科技园|科技园|学院|大学|中学|小学|幼儿园|医院"
+    r"|督察组|巡视组|巡察组|督导组)(?!生)"  # 大学生, 小学生: students, not the school
 )
 
 
@@ -352,20 +378,22 @@ def _named_bodies(doc: Doc) -> Iterator[int]:
     for m in COMPANY_SUFFIX.finditer(text):
         if doc.covered(m.start(), m.end(), ("organization",)):
             continue
-        start = _noun_run_start(doc, m.start(), max_len=12, allow_place_prefix=True, min_len=2, extra=("a", "m"))
+        start = _noun_run_start(doc, m.start(), max_len=12, allow_place_prefix=True, min_len=2, extra=("a", "m", "vn"))
         if start is None:
             continue
         start = _strip_leading_verbs(text, start, m.start())
         if start is None:
             continue
         name = text[start:m.start()]
+        if re.search(r"\d", name) and not re.search(r"第", name):  # 2017年小学生: a date, not a name
+            continue
         if name in ("该", "各", "全", "本", "有关", "相关", "各类", "中小", "高等", "职业", "部分"):
             continue
         yield doc.add("organization", start, m.end(), "named-body")
 
 
-LEADING_VERBS = ("联合", "前往", "走访", "组织", "开展", "走进", "来到", "深入", "赴", "到", "在", "与", "和", "及",
-                 "对", "向", "了", "帮助", "支持", "推动", "依托", "邀请", "包括", "如", "是", "为", "由")
+LEADING_VERBS = ("自", "据", "经", "受", "联合", "前往", "走访", "组织", "开展", "走进", "来到", "深入", "赴", "到", "在",
+                 "与", "和", "及", "对", "向", "了", "帮助", "支持", "推动", "依托", "邀请", "包括", "如", "是", "为", "由")
 
 
 def _strip_leading_verbs(text: str, start: int, end: int) -> int | None:
@@ -476,8 +504,11 @@ def _titles_before(doc: Doc, name_start: int) -> list[PostPart]:
         fits = [text[end - n:end] for n in range(min(8, end), 0, -1) if text[end - n:end] in _titles()]
         if not fits:
             break
-        org_ends = {m.end for _, m in doc.of_kind("organization", "place")}
-        best = next((t for t in fits if end - len(t) in org_ends), fits[0])
+        org_ends = {m.end for _, m in doc.of_kind("organization")}
+        place_ends = {m.end for _, m in doc.of_kind("place")}
+        # the title that starts where an organisation ends (东安路街道纪工委 + 书记), else a place
+        best = next((t for t in fits if end - len(t) in org_ends), None) \
+            or next((t for t in fits if end - len(t) in place_ends), fits[0])
         tstart = end - len(best)
         # the organisation written before the title (an org mention ending at tstart)
         org_idx, org_text, pstart = None, "", tstart
@@ -506,9 +537,13 @@ def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
             sm = m
     if sm is None:
         return None, tstart
-    start = _noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2)
-    if start is None or not _org_shaped(doc, start, tstart):
-        return None, tstart
+    unit = _noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2, extra=("v", "vn"))
+    if unit is not None and re.search(r"该[局委院办所部]$", text[:unit]):
+        start = unit  # 该局低保管理中心: a unit of the body just named, whose name may hold a verb (低保)
+    else:
+        start = _noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2)
+        if start is None or not _org_shaped(doc, start, tstart):
+            return None, tstart
     placed = any(m.kind == "place" and m.start == start for m in doc.mentions)
     return doc.add("organization", start, tstart, "post-chain-org", implicit_jurisdiction=not placed), start
 
