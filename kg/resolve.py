@@ -61,6 +61,7 @@ class Resolver:
         self.facts: list[Fact] = []
         self.place_info: dict[str, dict] = {}  # place label → {level, adcode, parent label}
         self.page_credits: set[str] = set()  # names in the current page's bylines
+        self.page_city: str | None = None  # the city the current page's paper reports from
         self.initiative_keys: dict[tuple[str, str], str] = {}  # (where, a name it goes by) → entity key
 
     # -- entities ---------------------------------------------------------------------------
@@ -129,6 +130,9 @@ class Resolver:
             counts[(level, label)] += weight
         for (level, label), _ in counts.most_common():
             places.setdefault(level, label)
+        return Context(self._implied(places, page), counts)
+
+    def _implied(self, places: dict[str, str], page: Counter) -> dict[str, str]:
         for (level, label), _ in page.most_common():
             places.setdefault(level, label)
         # a district implies its city and province
@@ -140,7 +144,19 @@ class Resolver:
                     entry = up
         if "zone" in places and "district" not in places:
             places["district"] = places["zone"]
-        return Context(places, counts)
+        return places
+
+    def newsroom_city(self, page: Counter) -> str | None:
+        """The city a page's paper reports from: the one its reports name most (with their districts).
+        A reporter is one person across the page's reports, whatever city each report is about."""
+        by_city: Counter = Counter()
+        for (level, label), n in page.items():
+            entry = next(iter(gazetteer.candidates(label)), None) if level in ("district", "city") else None
+            while entry and entry["level"] != "city" and (up := gazetteer.parent(entry)):
+                entry = up
+            if entry and entry["level"] == "city":
+                by_city[entry["name"]] += n
+        return by_city.most_common(1)[0][0] if by_city else None
 
     def place_label(self, m: Mention) -> str:
         entry = gazetteer.lookup(m.text)
@@ -159,7 +175,7 @@ class Resolver:
         for m in ex.mentions:
             keys.append(self._resolve_mention(ex, m, ctx))
         self._relations(ex, ctx, keys)
-        city = ctx.get("city", "district") or "-"
+        city = self.page_city or ctx.get("city", "district") or "-"
         for credit in a.credits:
             p = self.entity(f"person/{city}/{credit.name}", "person", credit.name, a.id, None, "byline")
             p.mentions.append((a.id, Mention("person", credit.name, -1, -1, "byline")))
@@ -195,7 +211,8 @@ class Resolver:
             return e.key
         if m.kind == "person":
             if any(c.name == m.text for c in ex.article.credits) or m.text in self.page_credits:
-                return self.entity(f"person/{ctx.get('city', 'district') or '-'}/{m.text}", "person", m.text, aid, m,
+                city = self.page_city or ctx.get("city", "district") or "-"
+                return self.entity(f"person/{city}/{m.text}", "person", m.text, aid, m,
                                    "byline-name-in-text").key
             where = ctx.get("district", "city") or "-"
             return self.entity(f"person/{where}/{m.text}", "person", m.text, aid, m, m.rule).key
@@ -327,7 +344,7 @@ class Resolver:
         if organ == "central":
             label = ORGAN_FORMS["中央"]["full"]
             return self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ="party").key
-        if not juris or organ not in ("party", "government", "congress", "cppcc"):
+        if not juris or organ not in ("party", "government", "congress", "cppcc", "discipline", "supervision"):
             return None
         level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
         for suffix, lv in (("街道", "subdistrict"), ("镇", "town"), ("乡", "township"), ("区", level or "district")):
@@ -336,7 +353,8 @@ class Resolver:
                 break
         form = {"party": "党工委" if level in ("subdistrict", "zone") else "委" if level != "town" else "党委",
                 "government": "办事处" if level == "subdistrict" else "人民政府",
-                "congress": "人大常委会", "cppcc": "政协"}[organ]
+                "congress": "人大常委会", "cppcc": "政协",
+                "discipline": "纪工委" if level in ("subdistrict", "zone") else "纪委", "supervision": "监委"}[organ]
         label = ORGAN_FORMS[form]["full"].format(j=juris)
         e = self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ=organ)
         jplace = next((k for k, v in self.entities.items() if v.kind == "place" and v.label == juris), None)
@@ -373,6 +391,7 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         for ex in page:
             page_counts.update(resolver.context(ex, Counter()).counts)
         resolver.page_credits = {c.name for ex in page for c in ex.article.credits}
+        resolver.page_city = resolver.newsroom_city(page_counts)
         for ex in page:
             resolver.resolve_article(ex, page_counts)
     corpus.entities = resolver.entities

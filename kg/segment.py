@@ -213,8 +213,10 @@ def segment(source: Source) -> list[Article]:
                     and not CREDIT_LINE.match(lines[i + 1].text) and not DATELINE.match(lines[i + 1].text) \
                     and not re.search(r"[，,、]", text):
                 continue  # a decoration printed across a broken sentence (新时代 新征程 新伟业): drop it
-            if cur.has_body and (not cur.last_terminated() or continues or len(text) > SUBHEAD_MAX
-                                 and re.search(r"[，,、]", text)):
+            # a long line with a list comma is body text, unless a byline or 本报讯 follows it
+            leads = cur.last_terminated() and block_leads_to_report(i)
+            if cur.has_body and not leads and (not cur.last_terminated() or continues or len(text) > SUBHEAD_MAX
+                                               and re.search(r"[，,、]", text)):
                 cur.add_text(text, ln.start, join=not cur.last_terminated())  # body text, not a heading
                 continue
             if block_leads_to_report(i) or cur.closed:

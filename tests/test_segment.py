@@ -324,6 +324,24 @@ def test_sub_heads_inside_a_report_stay_apart_from_the_next_paragraph():
     assert "实情在区财政局" not in article.body
 
 
+@pytest.mark.parametrize("opening", ["同时，", "近年来，", "会上，"], ids=["tongshi", "jinnianlai", "huishang"])
+def test_sub_head_before_a_paragraph_opening_with_a_short_clause(opening):
+    # Paragraphs of these pages often open with 同时， / 近年来， / 会上，: that is no continuation.
+    text = (
+        "扎紧政府“钱袋子”\n\n"
+        "■记者 王守明 通讯员 苗永辉\n\n"
+        "《预算法》，素有“经济宪法”之称。它关乎财政预算的运行，更关系着每一位民众的切身利益。\n\n"
+        "实地调研，全方位掌握实情\n\n"
+        f"{opening}检查组兵分两路，深入到镇办、区直重点部门，全方位了解《预算法》的贯彻落实情况。\n"
+    )
+
+    [article] = seg(text)
+
+    assert "实地调研，全方位掌握实情" in article.body
+    assert f"实情{opening}" not in article.body
+    assert f"{opening}检查组兵分两路" in article.body
+
+
 BROKEN_AFTER_A_FULL_STOP = {
     # seeds/000: a word (查阅) split across the break
     "list item split": (
@@ -485,6 +503,27 @@ SEED_HEADLINES = {
         "区市场监管分局织牢校园食品安全网",
     ],
 }
+
+
+@pytest.mark.parametrize("byline", ["■ 通讯员 万玉琼\n\n本报讯 ", "本报讯(通讯员 万玉琼)"], ids=["block", "dateline"])
+def test_long_headline_with_a_list_comma_starts_a_new_report(byline):
+    # the headline of seeds/001, on a page without # marks
+    text = (
+        "相山区加大生态环境问题 整改力度\n\n"
+        "■ 通讯员 赵润亭\n\n"
+        "本报讯 自中央第三生态环境保护督察组4月7日进驻安徽以来，相山区委、区政府高度重视，迅速行动。\n\n"
+        "握手 牵手 携手之旅 朱龙带队走访合肥部分高校、 科研院所和工业园区\n\n"
+        f"{byline}11月19日至20日，区委副书记、区长朱龙带队赴合肥走访了安徽大学。\n"
+    )
+
+    first, second = seg(text)
+
+    assert first.headline == "相山区加大生态环境问题 整改力度"
+    assert credits(first) == [("赵润亭", "通讯员")]
+    assert "朱龙" not in first.body
+    assert second.headline == "握手 牵手 携手之旅 朱龙带队走访合肥部分高校、 科研院所和工业园区"
+    assert credits(second) == [("万玉琼", "通讯员")]
+    assert second.date == "--11-19"
 
 
 @pytest.mark.parametrize("name", SEED_HEADLINES)

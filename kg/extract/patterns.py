@@ -434,7 +434,7 @@ def name_at(doc: Doc, pos: int) -> int | None:
     short, long_ = candidates
     if text[short] in STRONG_BREAK:
         return short if _name_shaped(text, pos, short) else None
-    end = _choose_name_end(doc, short, long_)
+    end = _choose_name_end(doc, pos, short, long_)
     if not _name_shaped(text, pos, end):
         other = long_ if end == short else short
         return other if _name_shaped(text, pos, other) else None
@@ -448,8 +448,9 @@ def _name_shaped(text: str, start: int, end: int) -> bool:
     if len(tags) == 1 and not tags[0][1].startswith("nr"):
         return False
     first_word, first_flag = tags[0]
-    if len(first_word) > 1 and not first_flag.startswith("nr") and first_word not in _surnames()[1]:
-        return False  # 干部要, 明确自: a common word, then a character
+    if len(first_word) > 1 and not first_flag.startswith("nr") and first_word not in _surnames()[1] \
+            and _dictionary_freq(first_word) >= RARE_WORD_FREQ:
+        return False  # 干部要, 明确自: a word, then a character (高志 of 高志明 is too rare to be one)
     surname = 2 if name[:2] in _surnames()[1] else 1
     if _common_word(name[surname:]):
         return False  # 任中央, 管部门: what follows the "surname" is a frequent word
@@ -459,6 +460,13 @@ def _name_shaped(text: str, start: int, end: int) -> bool:
 
 
 COMMON_WORD_FREQ = 1000  # jieba dictionary frequency above which a word is no given name
+RARE_WORD_FREQ = 20  # below it, a dictionary "word" is as likely the start of a name (高志明)
+
+
+def _dictionary_freq(word: str) -> int:
+    import jieba
+
+    return jieba.get_FREQ(word) or 0
 
 
 def _common_word(word: str) -> bool:
@@ -472,13 +480,19 @@ def _common_word(word: str) -> bool:
     return freq >= COMMON_WORD_FREQ and not tag.startswith(("nr", "ns"))
 
 
-def _choose_name_end(doc: Doc, short: int, long_: int) -> int:
+def _tagged_name(name: str) -> bool:
+    tags = _tags(name)
+    return len(tags) == 1 and tags[0][1].startswith("nr")
+
+
+def _choose_name_end(doc: Doc, pos: int, short: int, long_: int) -> int:
     text = doc.text
     third = text[short]
     if long_ < len(text) and text[long_] in STRONG_BREAK and third not in NAME_BREAK:
         return long_  # 李会明说: three characters, then a function word
-    if third in NAME_BREAK and not (long_ in doc.boundaries and short not in doc.boundaries):
-        return short
+    if third in NAME_BREAK and (not (long_ in doc.boundaries and short not in doc.boundaries)
+                                or _tagged_name(text[pos:short]) and not _tagged_name(text[pos:long_])):
+        return short  # 吴静作重要讲话: jieba glues 作 to the name; a known name and a verb is likelier
     if long_ in doc.boundaries and short not in doc.boundaries:
         return long_
     if short in doc.boundaries and long_ not in doc.boundaries:
@@ -567,6 +581,8 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         end = name_at(doc, m.end())
         if end is None or _taken(doc, m.end(), end):
             continue
+        if text[m.end()] in "任兼" and _dictionary_freq(text[m.end() + 1:m.end() + 3]) >= COMMON_WORD_FREQ:
+            continue  # 主任任监督员: the director serves (任) as supervisor; nobody is called 任监
         pidx = add_person(m.end(), end, "title+name")
         for part in _titles_before(doc, m.end()):
             doc.relations.append(Relation("holds", pidx, part.org, "post-chain", doc.sentence_at(m.end()),
@@ -683,25 +699,36 @@ def meetings(doc: Doc) -> None:
 
 def _subject_before(doc: Doc, vpos: int) -> list[int]:
     """The person (or the 、/，-list of persons) that a verb at ``vpos`` belongs to: the persons
-    in the same clause before the verb."""
+    in the same clause before the verb. A group named after the list (区领导A、B及其他四大班子领导参加,
+    ……，区委常委，其他在职区级领导出席) does not cut the names off from the verb."""
     text = doc.text
     clause_start = max(text.rfind(c, 0, vpos) for c in "。；\n") + 1
     persons = [(i, m) for i, m in doc.of_kind("person") if clause_start <= m.start and m.end <= vpos]
     if not persons:
         return []
     between = text[persons[-1][1].end:vpos]
-    if len(between) > 6 or re.search(r"[，。；]", between):
+    if len(between) > 30 or _acts(between) or len(between) > 6 and not re.match(r"[，,、及和等]", between):
         return []
     # the verb governs the whole list only when it closes it (区领导A、B参加)
     last = persons[-1]
     group = [last[0]]
     for i, m in reversed(persons[:-1]):
         gap = text[m.end:doc.mentions[group[-1]].start]
-        if re.fullmatch(r"[、，,及和][^。；]{0,20}", gap) and len(gap) <= 20:
+        if re.fullmatch(r"[、，,及和][^。；]{0,20}", gap) and not _acts(gap):
             group.append(i)
         else:
             break
     return group
+
+
+@cache
+def _action_re() -> re.Pattern:
+    return re.compile("|".join(re.escape(v) for v in lexicon.words("speech_verbs.txt")) + "|会议|并")
+
+
+def _acts(span: str) -> bool:
+    """Does the span hold a verb of its own (主持会议并讲话, 指出)? Then it is no list of names."""
+    return bool(_action_re().search(span))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,321 @@
+"""kg.resolve.resolve: the mentions of every article → one entity per real thing, and facts.
+
+Pages are segmented and extracted as the build does it; some are the seed pages (seeds/*.txt),
+the others a held-apart set written for these tests (杜集区, 相山区, 濉溪县 with other people).
+Expected labels and codes are what a reader of the page knows: 区财政局 in a report about 烈山区
+is 烈山区's bureau; 烈山区 is GB/T 2260 code 340604 in 淮北市 (340600), 安徽省 (340000).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from conftest import seed_text
+
+from kg.extract import extract
+from kg.records import Corpus, Entity, Source
+from kg.resolve import resolve
+from kg.segment import segment
+
+SEED_LIESHAN = "000_96c8e21aadbbbbe2.txt"
+SEED_XIANGSHAN = "001_7b6c783239e697ff.txt"
+SEED_WEIDONG = "002_d8e10ae50a9c1096.txt"
+
+
+def resolve_pages(*pages: tuple[str, str]) -> Corpus:
+    """(file name, page text) pairs → the resolved corpus."""
+    corpus = Corpus()
+    extractions = []
+    for name, text in pages:
+        source = Source(path=name, name=name, text=text)
+        corpus.sources.append(source)
+        articles = segment(source)
+        corpus.articles.extend(articles)
+        extractions.extend(extract(a) for a in articles)
+    return resolve(extractions, corpus)
+
+
+@cache
+def seeds(*names: str) -> Corpus:
+    return resolve_pages(*((n, seed_text(n)) for n in names))
+
+
+def labelled(corpus: Corpus, kind: str, label: str) -> list[Entity]:
+    return [e for e in corpus.entities.values() if e.kind == kind and e.label == label]
+
+
+def the(corpus: Corpus, kind: str, label: str) -> Entity:
+    found = labelled(corpus, kind, label)
+    assert len(found) == 1, f"expected one {kind} labelled {label}, found {[e.key for e in found]}"
+    return found[0]
+
+
+def with_alias(corpus: Corpus, kind: str, alias: str) -> set[str]:
+    """Labels of the entities of ``kind`` that the text calls ``alias``."""
+    return {e.label for e in corpus.entities.values() if e.kind == kind and alias in e.aliases}
+
+
+def posts_of(corpus: Corpus, person: Entity) -> set[tuple[str, str]]:
+    """(title, organisation label) of the person's holds facts."""
+    out = set()
+    for f in corpus.facts:
+        if f.kind == "holds" and f.subject == person.key:
+            org = corpus.entities[f.object].label if f.object in corpus.entities else ""
+            out.add((f.attrs["title"], org))
+    return out
+
+
+def linked(corpus: Corpus, kind: str, subject: Entity, obj: Entity) -> bool:
+    return any(f.kind == kind and f.subject == subject.key and f.object == obj.key for f in corpus.facts)
+
+
+# --- held-apart pages ---------------------------------------------------------------------------
+
+DUJI_PAGE = (
+    "杜集区召开安全生产工作会议\n\n"
+    "■记者 李红梅 通讯员 赵文博\n\n"
+    "本报讯 6月5日上午，杜集区召开安全生产工作会议。区委书记王建军主持会议并讲话。"
+    "区委副书记、区长周卫东，区人大常委会党组书记、主任陈立新出席会议，副区长张志强列席会议。\n"
+    "会议要求，区财政局要保障安全生产资金投入。\n\n"
+    "杜集区高岳街道开展防汛演练\n\n"
+    "■记者 李红梅\n\n"
+    "本报讯 6月8日，杜集区高岳街道开展防汛演练。区委书记王建军到现场观摩。"
+    "高岳街道党工委书记吴静，区财政局局长马国庆陪同。\n"
+)
+
+XIANGSHAN_PAGE = (
+    "相山区召开财政工作会议\n\n"
+    "■记者 韩惠\n\n"
+    "本报讯 6月9日，相山区召开财政工作会议。区委副书记、区长刘志刚主持会议，区领导王建军参加会议。"
+    "会议要求，区财政局要加快预算执行进度。\n"
+)
+
+SUIXI_PAGE = (
+    "濉溪县召开乡村振兴工作推进会\n\n"
+    "■通讯员 许文静\n\n"
+    "本报讯 8月12日，濉溪县召开乡村振兴工作推进会。县委副书记、县长杨志军主持会议。"
+    "县纪委副书记、县监委副主任汪小平列席会议。\n"
+    "韩村镇党委书记李德胜、四铺镇镇长方晓梅作交流发言。\n"
+)
+
+TRAVEL_PAGE = (
+    "杜集区党政代表团赴杭州市考察\n\n"
+    "■记者 李红梅\n\n"
+    "本报讯 6月10日，杜集区党政代表团赴杭州市考察数字经济发展。\n\n"
+    "杜集区与合肥企业签约\n\n"
+    "■记者 李红梅\n\n"
+    "本报讯 6月12日，杜集区在合肥市举行招商推介会，与5家合肥企业签约。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def duji() -> Corpus:
+    return resolve_pages(("duji.txt", DUJI_PAGE))
+
+
+@pytest.fixture(scope="module")
+def two_districts() -> Corpus:
+    return resolve_pages(("duji.txt", DUJI_PAGE), ("xiangshan.txt", XIANGSHAN_PAGE))
+
+
+@pytest.fixture(scope="module")
+def suixi() -> Corpus:
+    return resolve_pages(("suixi.txt", SUIXI_PAGE))
+
+
+# --- abbreviated organs take the article's jurisdiction -----------------------------------------
+
+
+def test_district_bureau_and_committee_seed():
+    corpus = seeds(SEED_LIESHAN)
+    bureau = the(corpus, "organization", "烈山区财政局")
+    assert "区财政局" in bureau.aliases
+    assert with_alias(corpus, "organization", "区财政局") == {"烈山区财政局"}
+    committee = the(corpus, "organization", "烈山区委")
+    assert "区委" in committee.aliases
+    assert with_alias(corpus, "organization", "区委") == {"烈山区委"}
+    lieshan = the(corpus, "place", "烈山区")
+    assert linked(corpus, "part_of", bureau, lieshan)
+    assert linked(corpus, "part_of", committee, lieshan)
+
+
+def test_district_organs_held_apart(duji):
+    assert with_alias(duji, "organization", "区财政局") == {"杜集区财政局"}
+    assert with_alias(duji, "organization", "区委") == {"杜集区委"}
+    assert with_alias(duji, "organization", "区人大常委会") == {"杜集区人大常委会"}
+    assert linked(duji, "part_of", the(duji, "organization", "杜集区财政局"), the(duji, "place", "杜集区"))
+
+
+def test_two_districts_bureaus_stay_two_held_apart(two_districts):
+    assert with_alias(two_districts, "organization", "区财政局") == {"杜集区财政局", "相山区财政局"}
+    duji_bureau = the(two_districts, "organization", "杜集区财政局")
+    xiangshan_bureau = the(two_districts, "organization", "相山区财政局")
+    assert duji_bureau.key != xiangshan_bureau.key
+    assert linked(two_districts, "part_of", duji_bureau, the(two_districts, "place", "杜集区"))
+    assert linked(two_districts, "part_of", xiangshan_bureau, the(two_districts, "place", "相山区"))
+    assert with_alias(two_districts, "organization", "区委") == {"杜集区委", "相山区委"}
+
+
+def test_two_districts_bureaus_stay_two_seed():
+    # 区民政局 on the 相山区 page (领取“黄牌”) and on the 卫东区 page (为他办理了低保)
+    corpus = seeds(SEED_XIANGSHAN, SEED_WEIDONG)
+    assert with_alias(corpus, "organization", "区民政局") == {"相山区民政局", "卫东区民政局"}
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+def test_district_code_and_containment_seed():
+    corpus = seeds(SEED_LIESHAN)
+    lieshan = the(corpus, "place", "烈山区")
+    huaibei = the(corpus, "place", "淮北市")
+    anhui = the(corpus, "place", "安徽省")
+    assert lieshan.attrs["adcode"] == "340604"
+    assert huaibei.attrs["adcode"] == "340600"
+    assert anhui.attrs["adcode"] == "340000"
+    assert lieshan.attrs["parent"] == huaibei.key
+    assert huaibei.attrs["parent"] == anhui.key
+    assert linked(corpus, "located_in", lieshan, huaibei)
+    assert linked(corpus, "located_in", huaibei, anhui)
+    assert "烈山" in lieshan.aliases  # 谱写现代化美丽烈山新篇章
+
+
+def test_subdistrict_in_its_district_seed():
+    corpus = seeds(SEED_LIESHAN)
+    assert linked(corpus, "located_in", the(corpus, "place", "杨庄街道"), the(corpus, "place", "烈山区"))
+
+
+def test_places_held_apart(duji, suixi):
+    duji_district = the(duji, "place", "杜集区")
+    assert duji_district.attrs["adcode"] == "340602"
+    assert duji_district.attrs["parent"] == the(duji, "place", "淮北市").key
+    assert linked(duji, "located_in", the(duji, "place", "高岳街道"), duji_district)
+    county = the(suixi, "place", "濉溪县")
+    assert county.attrs["adcode"] == "340621"
+    assert linked(suixi, "located_in", county, the(suixi, "place", "淮北市"))
+    assert linked(suixi, "located_in", the(suixi, "place", "韩村镇"), county)
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+def test_one_person_for_one_name_in_one_district_held_apart(duji):
+    # 区委书记王建军 chairs the meeting in the first report and watches the drill in the second.
+    person = the(duji, "person", "王建军")
+    assert {aid for aid, _ in person.mentions} == {"duji.txt#0", "duji.txt#1"}
+
+
+def test_one_person_for_one_name_in_one_district_seed():
+    corpus = seeds(SEED_XIANGSHAN)
+    # 朱龙: district head in the 重点项目 report and leading the visit to 合肥
+    assert len({aid for aid, _ in the(corpus, "person", "朱龙").mentions}) >= 2
+    # 李梅: 区领导李梅 and 区人大常委会党组书记李梅, two reports of the same page
+    assert len({aid for aid, _ in the(corpus, "person", "李梅").mentions}) == 2
+
+
+def test_namesakes_in_two_districts_stay_two(two_districts):
+    # 杜集区's 区委书记王建军 and a 相山区 区领导王建军 are not known to be one person.
+    assert len(labelled(two_districts, "person", "王建军")) == 2
+
+
+def test_byline_people_are_persons_who_authored_the_reports_seed():
+    corpus = seeds(SEED_LIESHAN)
+    reporter = the(corpus, "person", "于晓")  # ■记者 于晓 over three reports of the page
+    authored = [f for f in corpus.facts if f.kind == "authored" and f.object == reporter.key]
+    assert {f.subject for f in authored} == {"article/000_96c8e21aadbbbbe2.txt#0", "article/000_96c8e21aadbbbbe2.txt#2",
+                                              "article/000_96c8e21aadbbbbe2.txt#4"}
+    assert {f.attrs["role"] for f in authored} == {"记者"}
+    correspondent = the(corpus, "person", "陈子龙")  # 通讯员 陈子龙
+    assert any(f.kind == "authored" and f.object == correspondent.key and f.attrs["role"] == "通讯员"
+               for f in corpus.facts)
+
+
+def test_one_reporter_across_the_reports_of_a_page_seed():
+    # ■记者 韩惠 signs three reports of the 相山区 page; one of them is about a visit to 杭州市拱墅区.
+    corpus = seeds(SEED_XIANGSHAN)
+    reporter = the(corpus, "person", "韩惠")
+    assert sum(1 for f in corpus.facts if f.kind == "authored" and f.object == reporter.key) == 3
+
+
+def test_one_reporter_across_the_reports_of_a_page_held_apart():
+    # 记者 李红梅 signs both reports; one is about 杭州市, the other about 合肥市.
+    corpus = resolve_pages(("travel.txt", TRAVEL_PAGE))
+    reporter = the(corpus, "person", "李红梅")
+    assert sum(1 for f in corpus.facts if f.kind == "authored" and f.object == reporter.key) == 2
+
+
+# --- posts --------------------------------------------------------------------------------------
+
+
+def test_posts_carry_their_titles_seed():
+    corpus = seeds(SEED_LIESHAN)
+    assert posts_of(corpus, the(corpus, "person", "刘明")) == {("书记", "烈山区委")}
+    # 区长 with no organisation written: the district's government
+    assert posts_of(corpus, the(corpus, "person", "孙露露")) == {("副书记", "烈山区委"), ("区长", "烈山区人民政府")}
+    assert posts_of(corpus, the(corpus, "person", "曹梅")) == {("主任", "烈山区人大常委会")}
+
+
+def test_chain_of_three_posts_seed():
+    corpus = seeds(SEED_XIANGSHAN)
+    assert posts_of(corpus, the(corpus, "person", "杨飞")) == {
+        ("常委", "相山区委"), ("书记", "相山区纪委"), ("主任", "相山区监察委员会")}
+
+
+def test_deputy_directors_of_the_congress_seed():
+    # 区人大常委会党组书记、副主任朱正春主持会议并讲话，副主任刘斌、王俊……出席会议
+    corpus = seeds(SEED_XIANGSHAN)
+    assert posts_of(corpus, the(corpus, "person", "朱正春")) == {
+        ("党组书记", "相山区人大常委会"), ("副主任", "相山区人大常委会")}
+    for name in ("刘斌", "王俊"):
+        assert posts_of(corpus, the(corpus, "person", name)) == {("副主任", "相山区人大常委会")}
+
+
+def test_district_head_written_after_the_district_seed():
+    # 卫东区区长安保亮说
+    corpus = seeds(SEED_WEIDONG)
+    assert posts_of(corpus, the(corpus, "person", "安保亮")) == {("区长", "卫东区人民政府")}
+
+
+def test_posts_held_apart(duji, suixi):
+    assert posts_of(duji, the(duji, "person", "王建军")) == {("书记", "杜集区委")}
+    assert posts_of(duji, the(duji, "person", "周卫东")) == {("副书记", "杜集区委"), ("区长", "杜集区人民政府")}
+    assert ("党组书记", "杜集区人大常委会") in posts_of(duji, the(duji, "person", "陈立新"))
+    assert posts_of(duji, the(duji, "person", "张志强")) == {("副区长", "杜集区人民政府")}
+    assert posts_of(duji, the(duji, "person", "马国庆")) == {("局长", "杜集区财政局")}
+    assert {org for _, org in posts_of(duji, the(duji, "person", "吴静"))} == {"高岳街道党工委"}
+    assert posts_of(suixi, the(suixi, "person", "杨志军")) == {("副书记", "濉溪县委"), ("县长", "濉溪县人民政府")}
+    assert posts_of(suixi, the(suixi, "person", "汪小平")) == {("副书记", "濉溪县纪委"), ("副主任", "濉溪县监察委员会")}
+    assert {org for _, org in posts_of(suixi, the(suixi, "person", "李德胜"))} == {"韩村镇党委"}
+    assert posts_of(suixi, the(suixi, "person", "方晓梅")) == {("镇长", "四铺镇人民政府")}
+
+
+def test_supervision_commission_director_seed():
+    # 卫东区常委、区纪委书记、监委主任陈永斌: 监委 is the district's 监察委员会, not its 纪委.
+    corpus = seeds(SEED_WEIDONG)
+    orgs = {org for title, org in posts_of(corpus, the(corpus, "person", "陈永斌")) if title.endswith("主任")}
+    assert orgs == {"卫东区监察委员会"}
+
+
+def test_discipline_work_committee_secretary_seed():
+    # 东安路街道纪工委书记张艳军: the secretary of the subdistrict's 纪工委, not of its 党工委.
+    corpus = seeds(SEED_WEIDONG)
+    orgs = {org for _, org in posts_of(corpus, the(corpus, "person", "张艳军"))}
+    assert orgs == {"东安路街道纪工委"}
+
+
+def test_a_university_keeps_its_name_seed():
+    # 赴合肥走访了安徽大学: the university is called 安徽大学, there is no 安徽省大学.
+    corpus = seeds(SEED_XIANGSHAN)
+    assert labelled(corpus, "organization", "安徽大学")
+    assert not labelled(corpus, "organization", "安徽省大学")
+
+
+def test_chaired_and_attended_facts_held_apart(duji):
+    wang = the(duji, "person", "王建军")
+    chaired = [f for f in duji.facts if f.kind == "chaired" and f.subject == wang.key]
+    assert chaired
+    assert all(duji.entities[f.object].kind == "meeting" for f in chaired)
+    assert any("安全生产工作会议" in duji.entities[f.object].label for f in chaired)
+    attendees = {duji.entities[f.subject].label for f in duji.facts if f.kind == "attended"}
+    assert {"周卫东", "陈立新", "张志强"} <= attendees
