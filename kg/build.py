@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .export import to_rdf, write_atomic, write_graphml, write_rdf
+from .export import to_rdf, write_atomic, write_explain, write_graphml, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
 from .read import read
@@ -31,7 +31,7 @@ class BuildResult:
     report: dict = field(default_factory=dict)
 
 
-def build(paths: list[str], out: Path, html: bool = True) -> BuildResult:
+def build(paths: list[str], out: Path, html: bool = True, explain: bool = False) -> BuildResult:
     timings: Counter = Counter()
     corpus = Corpus()
     t = time.perf_counter()
@@ -77,6 +77,9 @@ def build(paths: list[str], out: Path, html: bool = True) -> BuildResult:
     write_graphml(graph, out / "graph.graphml")
     outputs.append(out / "graph.graphml")
     timings["graphml"] += time.perf_counter() - t
+    if explain:
+        write_explain(corpus, out / "explain.jsonl")
+        outputs.append(out / "explain.jsonl")
     if html:
         from .render import render_html
 

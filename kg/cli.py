@@ -1,6 +1,6 @@
 """The ``kg`` command: a thin layer over the stages.
 
-    kg build [PATH ...] [-o DIR]           pages or folders of pages → DIR (default output/)
+    kg build [PATH ...] [-o DIR] [--explain]  pages or folders of pages → DIR (default output/)
     kg query DIR|FILE 'SPARQL' [--format table|csv|tsv|json]
     kg query DIR --file q.rq
 """
@@ -25,7 +25,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     paths = args.paths or _default_inputs()
-    result = build(paths, out, html=not args.no_html)
+    result = build(paths, out, html=not args.no_html, explain=args.explain)
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
@@ -64,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
     b.add_argument("--no-html", action="store_true", help="skip graph.html")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    b.add_argument("--explain", action="store_true",
+                   help="also write explain.jsonl: the component, rule and sentence behind every entity and fact")
     b.set_defaults(func=cmd_build)
 
     q = sub.add_parser("query", help="run SPARQL over a build folder or an RDF file")

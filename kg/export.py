@@ -10,10 +10,11 @@ place hierarchy) are in the default graph.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from . import __version__
+from .records import Corpus
 from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 ORG_TYPES = [  # (how the label ends, schema.org type)
@@ -233,6 +235,38 @@ def write_rdf(ds: Dataset, out: Path) -> list[Path]:
             write_atomic(target, lambda p, f=fmt: ds.serialize(p, format=f, encoding="utf-8"))
         written.append(target)
     return written
+
+
+def explain_records(corpus: Corpus) -> Iterator[dict]:
+    """One record per entity and per fact: the component and rule that produced it, the
+    resolution rules that shaped it, and where it was read (article, sentence, offsets)."""
+    articles = {a.id: a for a in corpus.articles}
+
+    def where(aid: str, m) -> dict:
+        a = articles.get(aid)
+        start, end = a.source_span(m.start, m.end) if a is not None and m.start >= 0 else (None, None)
+        return {"article": aid, "source": a.source if a else None, "text": m.text, "start": start, "end": end,
+                "component": m.component or ("byline" if m.start < 0 else ""), "rule": m.rule}
+
+    for e in corpus.entities.values():
+        yield {"type": "entity", "key": e.key, "kind": e.kind, "label": e.label, "aliases": sorted(e.aliases),
+               "resolution": sorted(e.rules), "mentions": [where(aid, m) for aid, m in e.mentions]}
+    for f in corpus.facts:
+        ev = f.evidence
+        yield {"type": "fact", "kind": f.kind, "subject": f.subject, "object": f.object, "article": f.article,
+               "component": f.component, "rule": f.rule, "attrs": f.attrs,
+               "evidence": None if ev is None else {"source": ev.source, "sentence": ev.sentence,
+                                                    "start": ev.start, "end": ev.end}}
+
+
+def write_explain(corpus: Corpus, path: Path) -> None:
+    """``explain.jsonl``: why each entity and fact is in the graph (``kg build --explain``)."""
+    def write(p: Path) -> None:
+        with p.open("w", encoding="utf-8") as fh:
+            for record in explain_records(corpus):
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    write_atomic(path, write)
 
 
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:

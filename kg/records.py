@@ -90,9 +90,10 @@ class Mention:
     text: str  # surface form as written
     start: int  # body offsets
     end: int
-    rule: str  # the component / pattern that found it (for --explain)
+    rule: str  # the pattern that found it (for --explain)
     sentence: int = -1  # index into the article's sentences
     attrs: dict = field(default_factory=dict)  # e.g. {"level": "district"} for places
+    component: str = ""  # the pipeline component that ran the pattern (kg_persons …)
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Relation:
     rule: str
     sentence: int = -1
     attrs: dict = field(default_factory=dict)  # e.g. {"title": "副区长"} for holds
+    component: str = ""
 
 
 @dataclass
@@ -157,6 +159,7 @@ class Fact:
     evidence: Evidence | None
     rule: str
     attrs: dict = field(default_factory=dict)
+    component: str = ""  # the extraction component behind it; "" for facts resolution infers
 
 
 @dataclass

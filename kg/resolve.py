@@ -327,9 +327,9 @@ class Resolver:
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")
                     previous = (r.sentence, org, self.entities[juris].label if juris else None)
-                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}))
+                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
-                self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule))
+                self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule, component=r.component))
         # organisations belong to their jurisdiction; places sit in their parents
         for key in {k for k in keys if k}:
             e = self.entities[key]

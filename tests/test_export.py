@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 
 import networkx as nx
 import pytest
-from conftest import SEED_NAMES
+from conftest import ROOT, SEED_NAMES, seed_text
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from kg.build import build
 from kg.vocab import PROV, RDF, SDO
 
 OUTPUTS = ["graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "graph.html", "report.json"]
@@ -169,3 +172,40 @@ def test_html_page_is_written_and_self_contained(out_dir):
     assert page.lstrip().lower().startswith("<!doctype html")
     assert "刘明" in page
     assert 'src="http' not in page
+
+
+# --- explain.jsonl (kg build --explain) -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def explained(tmp_path_factory) -> list[dict]:
+    out = tmp_path_factory.mktemp("explain")
+    with contextlib.chdir(ROOT):
+        build(["seeds/000_96c8e21aadbbbbe2.txt"], out, html=False, explain=True)
+    return [json.loads(line) for line in (out / "explain.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_explain_names_the_component_and_rule_of_each_mention(explained):
+    text = seed_text("000_96c8e21aadbbbbe2.txt")
+    [liu] = [r for r in explained if r["type"] == "entity" and r["label"] == "刘明"]
+    found = [m for m in liu["mentions"] if m["start"] is not None]
+    assert {(m["component"], m["rule"]) for m in found} >= {("kg_persons", "title+name")}
+    # the offsets are the source file's: they point at the name as printed
+    assert all(text[m["start"]:m["end"]] == "刘明" for m in found)
+
+
+def test_explain_traces_a_post_to_its_rule_and_sentence(explained):
+    holds = [r for r in explained if r["type"] == "fact" and r["kind"] == "holds" and r["subject"].endswith("/刘明")]
+    assert holds, "刘明's post is explained"
+    [post] = holds
+    assert (post["component"], post["rule"], post["attrs"]["title"]) == ("kg_persons", "post-chain", "书记")
+    assert "区委书记刘明" in post["evidence"]["sentence"]
+    text = seed_text("000_96c8e21aadbbbbe2.txt")
+    assert text[post["evidence"]["start"]:post["evidence"]["end"]].replace("\n", "") == post["evidence"]["sentence"]
+
+
+def test_explain_lists_every_entity_and_fact(explained):
+    kinds = {r["type"] for r in explained}
+    assert kinds == {"entity", "fact"}
+    assert any(r["type"] == "entity" and r["kind"] == "initiative" and r["mentions"][0]["component"] == "kg_initiatives"
+               for r in explained)

@@ -500,3 +500,43 @@ def test_no_common_word_is_a_person_held_apart(duji):
     assert persons_in(duji, "各级领导干部要带头履职尽责") == set()
     ex = one_report("区长强调，各级干部要高度重视安全生产。副主任高度评价了这项工作。")
     assert persons(ex) == set()
+
+
+# --- bodies named only by a counted list ---------------------------------------------------------
+
+
+def test_items_of_a_list_counted_as_companies_are_organisations_held_apart():
+    ex = one_report("该区组织力拓机械、恒瑞纺织和东盛食品3家非公企业开展党建联建，帮助企业解决用工难题。")
+    assert {"力拓机械", "恒瑞纺织", "东盛食品"} <= texts(ex, "organization")
+
+
+def test_a_counted_list_after_a_verb_starts_at_the_first_name_held_apart():
+    ex = one_report("街道走访了宏达建材、金鹏物流等12家企业，了解生产经营情况。")
+    orgs = texts(ex, "organization")
+    assert {"宏达建材", "金鹏物流"} <= orgs
+    assert not any(o.startswith("走访") or o.startswith("了") for o in orgs)
+
+
+def test_a_counted_list_of_people_is_not_organisations_held_apart():
+    ex = one_report("区领导王建国、李文华等5位同志参加活动。")
+    assert not texts(ex, "organization") & {"王建国", "李文华"}
+
+
+# --- initiatives: what goes by which name --------------------------------------------------------
+
+
+def test_a_quoted_name_with_a_modifier_before_its_head_held_apart():
+    ex = one_report("县应急管理局在全县开展烟花爆竹“清源护航”专项行动，排查隐患120处。")
+    [init] = [m for m in ex.mentions if m.kind == "initiative"]
+    assert init.text == "清源护航"
+    assert "清源护航专项行动" in init.attrs["names"]
+
+
+def test_a_manner_in_quotes_is_no_initiative_held_apart():
+    ex = one_report("执法人员对校园周边进行“地毯式”排查，并为商户提供“一站式”服务。")
+    assert texts(ex, "initiative") == set()
+
+
+def test_a_stock_figure_of_speech_is_no_initiative_held_apart():
+    ex = one_report("该镇把人居环境整治作为“一把手”工程来抓，推进“美丽庭院”创建活动。")
+    assert texts(ex, "initiative") == {"美丽庭院"}

@@ -319,3 +319,26 @@ def test_chaired_and_attended_facts_held_apart(duji):
     assert any("安全生产工作会议" in duji.entities[f.object].label for f in chaired)
     attendees = {duji.entities[f.subject].label for f in duji.facts if f.kind == "attended"}
     assert {"周卫东", "陈立新", "张志强"} <= attendees
+
+
+# --- one entity however it is written -------------------------------------------------------------
+
+
+def test_a_zone_short_and_full_name_are_one_place_held_apart():
+    page = ("德州经开区召开项目推进会\n■记者 王立新\n"
+            "本报讯 11月3日，德州经开区召开重点项目推进会。德州经济技术开发区管委会主任李振华主持会议。\n\n"
+            "经开区开展消防安全大检查\n■记者 王立新\n本报讯 近日，经开区开展消防安全大检查。\n")
+    corpus = resolve_pages(("zone.txt", page))
+    zones = [e for e in corpus.entities.values() if e.kind == "place" and "开发区" in e.label]
+    assert [z.label for z in zones] == ["德州经济技术开发区"]
+    assert {"德州经开区", "经开区"} <= zones[0].aliases
+
+
+def test_an_initiative_named_two_ways_is_one_held_apart():
+    page = ("区人大常委会开展《中华人民共和国食品安全法》执法检查\n■记者 王立新\n"
+            "本报讯 近日，杜集区人大常委会开展《中华人民共和国食品安全法》执法检查。"
+            "此次《食品安全法》执法检查历时一个月。\n")
+    corpus = resolve_pages(("law.txt", page))
+    inits = [e for e in corpus.entities.values() if e.kind == "initiative"]
+    assert len(inits) == 1
+    assert {"《食品安全法》执法检查", "《中华人民共和国食品安全法》执法检查"} <= inits[0].aliases

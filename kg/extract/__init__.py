@@ -47,6 +47,8 @@ def extract(article: Article, nlp: Language | None = None) -> Extraction:
     doc = Doc(text, split_sentences(text), boundaries)
     spacy_doc.user_data["kg"] = doc
     spacy_doc.user_data["credits"] = [(c.name, c.role) for c in article.credits]
-    for _, component in nlp.pipeline:
+    for name, component in nlp.pipeline:
         spacy_doc = component(spacy_doc)
+        for item in (*doc.mentions, *doc.relations):  # what this component found, for --explain
+            item.component = item.component or name
     return Extraction(article, doc.sentences, doc.mentions, doc.relations)

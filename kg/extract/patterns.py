@@ -373,6 +373,38 @@ COMPANY_SUFFIX = re.compile(
 )
 
 
+# A list counted as bodies: 神力家具、嘉合塑胶和欣格瑞水务3家非公企业 | 华宇金属、海推重工等33家两新组织.
+COUNTED_BODIES = re.compile(
+    rf"((?:[{HAN}]{{2,10}}[、和及])+[{HAN}]{{2,10}}?)等?(?:\d+|[两三四五六七八九十]+)家"
+    rf"(?:{lexicon.alternation('counted_body_nouns.txt')})")
+
+
+def _counted_bodies(doc: Doc) -> Iterator[int]:
+    """Each item of a list counted as N家企业 is a body, even without a suffix (海推重工)."""
+    text = doc.text
+    for m in COUNTED_BODIES.finditer(text):
+        pos = m.start(1)
+        for item in re.split(r"[、和及]", m.group(1)):
+            start = pos
+            pos += len(item) + 1
+            if start == m.start(1):  # the first item starts after the clause's leading words
+                if start > 0 and HAN_RE.match(text[start - 1]) and text[start - 1] not in STOP_CHARS:
+                    continue  # the list's first name is longer than the pattern reaches
+                end = start + len(item)
+                start += max((i for i, c in enumerate(item) if c in STOP_CHARS), default=-1) + 1
+                item = text[start:end]
+                for word, flag in _tags(item):  # 该区组织力拓机械: the clause's words, then the name
+                    if flag[0] in "rpdcu" or word in JURIS_ABBREV \
+                            or flag.startswith("v") and _dictionary_freq(word) >= COMMON_WORD_FREQ:
+                        start += len(word)
+                    else:
+                        break
+                item = text[start:end]
+            if not 2 <= len(item) <= 10 or _common_word(item) or doc.covered(start, start + len(item), ("person",)):
+                continue
+            yield doc.add("organization", start, start + len(item), "counted-list")
+
+
 def _named_bodies(doc: Doc) -> Iterator[int]:
     text = doc.text
     for m in COMPANY_SUFFIX.finditer(text):
@@ -390,6 +422,7 @@ def _named_bodies(doc: Doc) -> Iterator[int]:
         if name in ("该", "各", "全", "本", "有关", "相关", "各类", "中小", "高等", "职业", "部分"):
             continue
         yield doc.add("organization", start, m.end(), "named-body")
+    yield from _counted_bodies(doc)
 
 
 LEADING_VERBS = ("自", "据", "经", "受", "联合", "前往", "走访", "组织", "开展", "走进", "来到", "深入", "赴", "到", "在",
