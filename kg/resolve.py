@@ -44,9 +44,10 @@ def _titles() -> dict[str, dict]:
 class Context:
     """What an article's text tells about where it is: its places by level."""
 
-    def __init__(self, places: dict[str, str], counts: Counter):
+    def __init__(self, places: dict[str, str], counts: Counter, page: Counter | None = None):
         self.places = places  # level → full place label
-        self.counts = counts
+        self.counts = counts  # (level, label) → weight, in this article
+        self.page = page or Counter()  # the same over the article's page
 
     def get(self, *levels: str) -> str | None:
         for level in levels:
@@ -130,7 +131,7 @@ class Resolver:
             counts[(level, label)] += weight
         for (level, label), _ in counts.most_common():
             places.setdefault(level, label)
-        return Context(self._implied(places, page), counts)
+        return Context(self._implied(places, page), counts, page)
 
     def _implied(self, places: dict[str, str], page: Counter) -> dict[str, str]:
         for (level, label), _ in page.most_common():
@@ -245,11 +246,11 @@ class Resolver:
         """The zone a bare 示范区 / 经开区 means: the article's (then the page's) zone of that kind."""
         bare = next((z for z in BARE_ZONES if bare.startswith(z)), bare)
         kinds = {"经开区": ("经开区", "经济技术开发区"), "高新区": ("高新区", "高新技术产业开发区")}.get(bare, (bare,))
-        for (level, label), _ in ctx.counts.most_common():
-            if level == "zone" and label.endswith(kinds) and label != bare:
-                return label
-        zone = ctx.get("zone")
-        return zone if zone and zone.endswith(kinds) else None
+        for counts in (ctx.counts, ctx.page):
+            for (level, label), _ in counts.most_common():
+                if level == "zone" and label.endswith(kinds) and label != bare:
+                    return label
+        return None
 
     def _expand_abbrev(self, text: str, ctx: Context) -> tuple[str, str | None]:
         """区X → <the article's district>X; returns (expanded text, jurisdiction label)."""

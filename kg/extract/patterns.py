@@ -49,9 +49,11 @@ class Doc:
         return -1
 
     def add(self, kind: str, start: int, end: int, rule: str, **attrs) -> int:
-        """Add a mention unless one of the same kind already covers the span; return its index."""
+        """Add a mention unless one of the same kind already covers the span (or, for a
+        ``nested`` one, has the same span); return its index."""
         for i, m in enumerate(self.mentions):
-            if m.kind == kind and m.start <= start and end <= m.end:
+            if m.kind == kind and m.start <= start and end <= m.end and (not attrs.get("nested") or
+                                                                         (m.start, m.end) == (start, end)):
                 return i
         self.mentions.append(Mention(kind, self.text[start:end], start, end, rule, self.sentence_at(start), attrs))
         return len(self.mentions) - 1
@@ -311,7 +313,7 @@ def organizations(doc: Doc) -> Iterator[int]:
             if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
                 continue
             if not (om or jend in doc.boundaries or place is None and not _dictionary_word(text[start:jend + 1])) \
-                    or not _org_shaped(doc, om.end() if om else jend, e, anchored=True):
+                    or not _org_shaped(doc, om.end() if om else jend, e, anchored=True, suffix_start=sm.start()):
                 continue
             if best is None or e > best[0]:
                 if body or best is None and place is not None:  # 镇办, 区局: any town's office
@@ -347,7 +349,7 @@ NOT_ORG_ENDINGS = ("干部", "全部", "内部", "外部", "局部", "西部", "
                    "总部", "部分", "大学生", "学院派")
 
 
-def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False) -> bool:
+def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False, suffix_start: int | None = None) -> bool:
     """An organisation's body is nouns (区自然资源和规划分局, 市第十中学), ending on a word boundary.
     After a jurisdiction (``anchored``) verbs may sit inside it too (区住建局, 区城管执法局)."""
     name = doc.text[start:end]
@@ -356,7 +358,11 @@ def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False) -> bool:
     if end < len(doc.text) and end not in doc.boundaries and doc.text[end] not in STOP_CHARS \
             and not _title_re().match(doc.text, end):
         return False
+    pos = start
     for i, (word, flag) in enumerate(_tags(name)):
+        pos += len(word)
+        if suffix_start is not None and pos - len(word) >= suffix_start and end - suffix_start >= 2:
+            break  # the suffix itself (实验园) is known to end a name, however jieba tags it
         if flag.startswith(NOUNISH) or flag in ("a", "vn") or word == "和" or flag == "m" and word.startswith("第"):
             continue
         # verbs abbreviated into a bureau's name (住建, 交易) but not a clause (区聚焦幼儿园建设)
@@ -405,10 +411,17 @@ def _counted_bodies(doc: Doc) -> Iterator[int]:
             yield doc.add("organization", start, start + len(item), "counted-list")
 
 
+INSTITUTION = re.compile("学院|大学|医院|中学|小学")
+
+
 def _named_bodies(doc: Doc) -> Iterator[int]:
     text = doc.text
     for m in COMPANY_SUFFIX.finditer(text):
         if doc.covered(m.start(), m.end(), ("organization",)):
+            outer = next(o for o in doc.mentions if o.kind == "organization" and o.start < m.end() and m.start() < o.end)
+            if INSTITUTION.fullmatch(m.group(0)) and outer.start < m.start() and m.end() < outer.end:
+                # 河南城建学院大学科技园: the college is a body of its own inside the park's name
+                doc.add("organization", outer.start, m.end(), "named-body-inside", nested=True)
             continue
         start = _noun_run_start(doc, m.start(), max_len=12, allow_place_prefix=True, min_len=2, extra=("a", "m", "vn"))
         if start is None:
