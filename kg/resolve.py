@@ -23,8 +23,11 @@ from .records import Corpus, Entity, Extraction, Fact, Mention
 
 ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
 ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "省": ("province",),
+                "社区": ("community",), "村": ("village",),
                 "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}
 SUB_LEVELS = ("subdistrict", "town", "township")
+# Where an organ implied by a title sits when the sentence names no jurisdiction (居委会主任: the community's).
+ORGAN_LEVELS = {"residents": ("community",), "villagers": ("village",)}
 BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
 ZONE_FULL_FORMS = {row["short"]: row["full"] for row in lexicon.table("zone_abbreviations.tsv")}
 
@@ -323,7 +326,8 @@ class Resolver:
                     elif organ == "central":
                         org = self._implicit_org(organ, "", aid)
                     else:
-                        org = self._implicit_org(organ, same[2] or ctx.get("district", "city"), aid)
+                        org = self._implicit_org(organ, same[2] or ctx.get(*ORGAN_LEVELS.get(organ, ("district", "city"))),
+                                                 aid)
                 last_org[r.subject] = org
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")
@@ -345,7 +349,8 @@ class Resolver:
         if organ == "central":
             label = ORGAN_FORMS["中央"]["full"]
             return self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ="party").key
-        if not juris or organ not in ("party", "government", "congress", "cppcc", "discipline", "supervision"):
+        if not juris or organ not in ("party", "government", "congress", "cppcc", "discipline", "supervision",
+                                      "residents", "villagers"):
             return None
         level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
         for suffix, lv in (("街道", "subdistrict"), ("镇", "town"), ("乡", "township"), ("区", level or "district")):
@@ -355,7 +360,8 @@ class Resolver:
         form = {"party": "党工委" if level in ("subdistrict", "zone") else "委" if level != "town" else "党委",
                 "government": "办事处" if level == "subdistrict" else "人民政府",
                 "congress": "人大常委会", "cppcc": "政协",
-                "discipline": "纪工委" if level in ("subdistrict", "zone") else "纪委", "supervision": "监委"}[organ]
+                "discipline": "纪工委" if level in ("subdistrict", "zone") else "纪委", "supervision": "监委",
+                "residents": "居委会", "villagers": "村委会"}[organ]
         label = ORGAN_FORMS[form]["full"].format(j=juris)
         e = self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ=organ)
         jplace = next((k for k, v in self.entities.items() if v.kind == "place" and v.label == juris), None)

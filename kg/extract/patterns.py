@@ -30,6 +30,10 @@ BODY_BREAK = STOP_CHARS - set("全本各每其该这那此共")
 # Characters that start the word after a person's name (verbs, prepositions): they end a name.
 STRONG_BREAK = set("及和与等、，。；：说是的了在也向对从把被将为”“\"")
 NAME_BREAK = set("".join(lexicon.words("name_break_chars.txt")))
+# Of those, the ones that are words by themselves (作报告, 说, 到): after a known two-character
+# name they are the verb even when jieba glues them to it (吴静作). 强, 主, 出 start longer verbs
+# (强调, 主持) and also end names (张志强).
+VERB_CHARS = set("作说讲到在向对为将把被是也就都要从和与及等")
 
 
 @dataclass
@@ -117,7 +121,7 @@ def _org_suffix_re() -> re.Pattern:
     return re.compile(f"(?:{lexicon.alternation('org_suffixes.txt')})")
 
 
-JURIS_ABBREV = ("街道", "区", "市", "县", "省", "镇", "乡")
+JURIS_ABBREV = ("街道", "社区", "区", "市", "县", "省", "镇", "乡", "村")
 
 
 def _is_boundary_left(doc: Doc, pos: int) -> bool:
@@ -139,6 +143,8 @@ def places(doc: Doc) -> Iterator[int]:
             continue
         if entry.get("short") and not _short_form_ok(text, m.start(), m.end(), entry):
             continue
+        if text.startswith("长", m.end()) and name[-1] in "省市区县":
+            continue  # 代县长, 副市长: a title, not the county 代县
         yield doc.add("place", m.start(), m.end(), "gazetteer", level=entry["level"])
     zone = re.compile(f"(?:{lexicon.alternation('zone_suffixes.txt')})")
     for m in zone.finditer(text):
@@ -155,8 +161,11 @@ def places(doc: Doc) -> Iterator[int]:
         for m in re.finditer(re.escape(suffix), text):
             if doc.covered(m.start(), m.end(), ("place",)):
                 continue
+            # rare place names get odd tags from jieba (临涣 i, 孙疃 nr+g, 双堆集 m+q)
             start = _noun_run_start(doc, m.start(), max_len=5, allow_place_prefix=False,
-                                    min_len=1 if suffix == "街道" else 2)
+                                    min_len=1 if suffix == "街道" else 2, extra=("i", "g", "q", "m"))
+            if start is None:
+                start = _list_item_start(text, m.start(), suffix)
             if start is None or _bad_division_name(text, start, m.start(), suffix):
                 continue
             yield doc.add("place", start, m.end(), "division-suffix", level=level)
@@ -179,14 +188,32 @@ def _bad_division_name(text: str, start: int, end: int, suffix: str) -> bool:
         return True
     if name[-1] in "个各全该本每等和与及" or set(name) <= DIVISION_CHARS:  # 区镇村: levels, not a name
         return True
-    if name[-1] + suffix[0] in GLUED_SUFFIX_WORDS or name[-1] == suffix[0]:  # 行政村村
+    listed = _in_list_of_same(text, start, end + len(suffix), suffix)
+    if name[-1] + suffix[0] in GLUED_SUFFIX_WORDS and not listed or name[-1] == suffix[0]:  # 行政村村
         return True
     after = end + len(suffix)
     if suffix == "村" and text.startswith("村", after) and text[after + 1:after + 2] not in tuple("委民长干两党支"):
         return True  # 村村覆盖: every village, not one (but 周庄村村民, 韩寨村村委会)
-    if _common_word(name):  # 部分镇, 委托街道, 参观社区
-        return True
+    if _common_word(name) and not listed:
+        return True  # 部分镇, 委托街道, 参观社区 (but 到前进村、大刘村检查 lists two villages)
     return bool(suffix in ("村", "乡") and len(name) < 2)
+
+
+def _list_item_start(text: str, end: int, suffix: str) -> int | None:
+    """Where an item of a 、-list of one kind of division starts (五沟镇、临涣镇 | 到前进村、大刘村),
+    however jieba tags its rare name: after the separator or function word before it."""
+    m = re.search(rf"(?:^|[、，,：\s{''.join(STOP_CHARS - set('、'))}])([{HAN}]{{2,4}})$", text[max(0, end - 5):end])
+    if m is None:
+        return None
+    start = end - len(m.group(1))
+    return start if _in_list_of_same(text, start, end + len(suffix), suffix) else None
+
+
+def _in_list_of_same(text: str, start: int, end: int, suffix: str) -> bool:
+    """Is the span an item of a 、-list whose neighbour ends in the same suffix (前进村、大刘村)?"""
+    after = re.match(rf"、[{HAN}]{{1,6}}?{suffix}", text[end:end + 8])
+    before = re.search(rf"{suffix}、$", text[max(0, start - 8):start])
+    return bool(after or before)
 
 
 def _boundaries_of(text: str, start: int, end: int) -> set[int]:
@@ -200,12 +227,24 @@ def _boundaries_of(text: str, start: int, end: int) -> set[int]:
 
 
 def _short_form_ok(text: str, start: int, end: int, entry: dict) -> bool:
-    """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word."""
+    """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word, never as
+    the name of a town or community (濉溪镇, 朝阳社区) and never right after a title, where a
+    personal name stands (副区长桂林)."""
+    nxt = text[end:end + 1]
+    if nxt and nxt in "区县路街镇村乡社" or _title_ends_at(text, start):
+        return False
     if entry["level"] in ("province", "city"):
-        nxt = text[end:end + 1]
-        return not (nxt and nxt in "区县路街镇村乡") and (start == 0 or not HAN_RE.match(text[start - 1])
-                                                        or start in _boundaries_of(text, start, end))
+        return start == 0 or not HAN_RE.match(text[start - 1]) or start in _boundaries_of(text, start, end)
     return entry["full"] in text  # a district's short form only once its full name is used
+
+
+@cache
+def _title_end_re() -> re.Pattern:
+    return re.compile(f"(?:{_title_re().pattern})$")
+
+
+def _title_ends_at(text: str, pos: int) -> bool:
+    return bool(_title_end_re().search(text, max(0, pos - 8), pos))
 
 
 NOUNISH = ("n", "j", "l", "b", "f", "s", "k", "eng")
@@ -299,11 +338,18 @@ def organizations(doc: Doc) -> Iterator[int]:
         first_suffix = True
         for sm in suffix_re.finditer(text, jend, min(len(text), jend + ORG_MAX)):
             body = text[jend:sm.start()]
+            if POST_IN_BODY.search(body):
+                break  # 镇党委书记欧阳明辉带队: a post and a name, not a body
             # 和 joins two words of one name (自然资源和规划分局) but not two bodies (区教育局和区财政局)
             if any(c in BODY_BREAK and not (c == "和" and first_suffix) or not HAN_RE.match(c) for c in body) \
                     or _joins_bodies(body):
                 break
             first_suffix = False
+            if sm.end() - sm.start() == 1 and (_dictionary_verb(text[sm.start() - 1:sm.end()]) and (body or place)
+                                               or _dictionary_freq(text[sm.start():sm.end() + 1]) >= COMMON_WORD_FREQ
+                                               or len(body) == 1 and _dictionary_freq(body + sm.group(0))
+                                               >= COMMON_WORD_FREQ):
+                continue  # 举办, 部署, 队伍: the "suffix" is part of another word
             e = sm.end()
             while True:  # the longest suffix at this place (有限公司 over 公司)
                 longer = suffix_re.match(text, sm.start(), min(len(text), sm.start() + 8))
@@ -330,12 +376,20 @@ def organizations(doc: Doc) -> Iterator[int]:
     yield from _named_bodies(doc)
 
 
+POST_IN_BODY = re.compile(r"书记|[局处科部院所站队县区市镇乡社校行]长|主任|主席")
 # Verbs that sit between two bodies (龙翔社区联合学府路小学, 区纪委听取纪工委汇报): never inside a name.
 JOINING_VERBS = tuple(lexicon.words("joining_verbs.txt"))
 
 
 def _joins_bodies(body: str) -> bool:
     return any(v in body for v in JOINING_VERBS)
+
+
+def _dictionary_verb(word: str) -> bool:
+    """举办, 部署 (but not 政局 of 财政局): a frequent verb of jieba's dictionary."""
+    import jieba.posseg
+
+    return _dictionary_freq(word) >= 100 and jieba.posseg.dt.word_tag_tab.get(word, "").startswith("v")
 
 
 def _dictionary_word(word: str) -> bool:
@@ -374,7 +428,7 @@ def _org_shaped(doc: Doc, start: int, end: int, anchored: bool = False, suffix_s
 
 COMPANY_SUFFIX = re.compile(
     r"(?:（[\u4e00-\u9fff]{2,4}）)?"
-    r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|大学科技园|科技园|学院|大学|中学|小学|幼儿园|医院"
+    r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|大学科技园|科技园|学院|大学|中学|小学|学校|幼儿园|医院"
     r"|督察组|巡视组|巡察组|督导组)(?!生)"  # 大学生, 小学生: students, not the school
 )
 
@@ -431,6 +485,8 @@ def _named_bodies(doc: Doc) -> Iterator[int]:
             continue
         name = text[start:m.start()]
         if re.search(r"\d", name) and not re.search(r"第", name):  # 2017年小学生: a date, not a name
+            continue
+        if _common_word(name):  # 社区学校, 普惠幼儿园: a kind of school, not one
             continue
         if name in ("该", "各", "全", "本", "有关", "相关", "各类", "中小", "高等", "职业", "部分"):
             continue
@@ -494,7 +550,7 @@ def _name_shaped(text: str, start: int, end: int) -> bool:
     if len(tags) == 1 and not tags[0][1].startswith("nr"):
         return False
     first_word, first_flag = tags[0]
-    if len(first_word) > 1 and not first_flag.startswith("nr") and first_word not in _surnames()[1] \
+    if len(first_word) > 1 and not first_flag.startswith(("nr", "ns")) and first_word not in _surnames()[1] \
             and _dictionary_freq(first_word) >= RARE_WORD_FREQ:
         return False  # 干部要, 明确自: a word, then a character (高志 of 高志明 is too rare to be one)
     surname = 2 if name[:2] in _surnames()[1] else 1
@@ -537,7 +593,8 @@ def _choose_name_end(doc: Doc, pos: int, short: int, long_: int) -> int:
     if long_ < len(text) and text[long_] in STRONG_BREAK and third not in NAME_BREAK:
         return long_  # 李会明说: three characters, then a function word
     if third in NAME_BREAK and (not (long_ in doc.boundaries and short not in doc.boundaries)
-                                or _tagged_name(text[pos:short]) and not _tagged_name(text[pos:long_])):
+                                or third in VERB_CHARS and _tagged_name(text[pos:short])
+                                and not _tagged_name(text[pos:long_])):
         return short  # 吴静作重要讲话: jieba glues 作 to the name; a known name and a verb is likelier
     if long_ in doc.boundaries and short not in doc.boundaries:
         return long_
@@ -654,12 +711,28 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
                     doc.relations.append(Relation("holds", pidx, None, "name+central-title", doc.sentence_at(s),
                                                   {"title": m.group(0), "org_text": ""}))
                 break
-    # 4. an age before a name: 今年78岁的张遂卿
+    # 4. a post in brackets after a name: 常玉芬（榴园村党总支书记）说 | 由杜永刚（县农业农村局局长）主持
+    for m in re.finditer(r"[（(]([^（）()]{2,24})[）)]", text):
+        parts = _titles_before(doc, m.end(1))
+        if not parts or parts[0].start != m.start(1):
+            continue  # the brackets hold something else than a post chain
+        for length in (3, 2, 4):
+            s = m.start() - length
+            if s < 0 or s in found or name_at(doc, s) != m.start() or doc.covered(s, m.start()):
+                continue
+            if not (_is_boundary_left(doc, s) or s in doc.boundaries):
+                continue
+            pidx = add_person(s, m.start(), "name+bracketed-post")
+            for part in parts:
+                doc.relations.append(Relation("holds", pidx, part.org, "bracketed-post", doc.sentence_at(s),
+                                              {"title": part.title, "org_text": part.org_text}))
+            break
+    # 5. an age before a name: 今年78岁的张遂卿
     for m in re.finditer(r"\d{1,3}岁的", text):
         end = name_at(doc, m.end())
         if end is not None and m.end() not in found and not doc.covered(m.end(), end):
             add_person(m.end(), end, "age+name")
-    # 5. bylines: the credited names wherever the text repeats them
+    # 6. bylines: the credited names wherever the text repeats them
     known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
     _drop_inside_persons(doc)
     for name in sorted(known, key=len, reverse=True):
@@ -697,7 +770,7 @@ def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
     pos = end
     while pos < len(text) and text[pos] == "、":
         nxt = name_at(doc, pos + 1)
-        if nxt is None:
+        if nxt is None or _taken(doc, pos + 1, nxt):
             break
         idx = add_person(pos + 1, nxt, "name-list")
         for r in list(doc.relations):
@@ -716,23 +789,25 @@ def meetings(doc: Doc) -> None:
     attended (出席/参加/列席) it in the same or the next sentences."""
     text = doc.text
     roles = {row["verb"]: row["role"] for row in lexicon.table("meeting_roles.tsv")}
+    found: list[tuple[int, int, int]] = []  # (sentence, start, end) of each meeting named
     for si, sent in enumerate(doc.sentences):
-        m = re.search(rf"(?:召开|举行|举办)([“\"]?[^，。；“”]{{0,30}}[”\"]?[^，。；]{{0,30}}?(?:会议|会))"
-                      rf"|([{HAN}\d“”\"（）]{{2,50}}?(?:会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|现场会|例会|大会))(?:暨[^，。]{{2,30}}?会议)?(?:在[^，。]{{1,20}})?(?:召开|举行)",
-                      sent.text)
+        m = MEETING_RE.search(sent.text)
         if not m:
             continue
-        g = 1 if m.group(1) else 2
+        g = next(i for i in (1, 2, 3) if m.group(i))
         mstart = sent.start + m.start(g)
         mend = sent.start + m.end(g)
         # trim a leading date or place-time clause: "11月22日下午，相山区召开" has no name there
-        name = text[mstart:mend]
-        lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?，?)", name)
-        if lead:
-            mstart += lead.end()
+        lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?，?)", text[mstart:mend])
+        found.append((si, mstart + (lead.end() if lead else 0), mend))
+    for n, (si, mstart, mend) in enumerate(found):
         midx = doc.add("meeting", mstart, mend, "meeting-sentence")
-        # people who chaired / attended in this and the next three sentences
-        window_end = doc.sentences[min(si + 3, len(doc.sentences) - 1)].end
+        # who chaired / attended: this and the next sentences, up to another meeting's
+        name = text[mstart:mend]
+        later = [s for s, a, b in found[n + 1:] if not (name.endswith(text[a:b]) or text[a:b].endswith(name))]
+        last = min([si + 5, len(doc.sentences) - 1] + [s - 1 for s in later])
+        window_end = doc.sentences[max(last, si)].end
+        sent = doc.sentences[si]
         for verb, role in roles.items():
             for vm in re.finditer(verb, text[sent.start:window_end]):
                 vpos = sent.start + vm.start()
@@ -741,6 +816,13 @@ def meetings(doc: Doc) -> None:
                     kind = "chaired" if role == "chaired" else "attended"
                     if not any(r.kind == kind and r.subject == pidx and r.object == midx for r in doc.relations):
                         doc.relations.append(Relation(kind, pidx, midx, f"meeting-{verb}", doc.sentence_at(vpos)))
+
+
+MEETING_RE = re.compile(
+    rf"(?:召开|举行|举办)([“\"]?[^，。；“”]{{0,30}}[”\"]?[^，。；]{{0,30}}?(?:会议|会|仪式))"
+    rf"|([{HAN}\d“”\"（）]{{2,50}}?(?:会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|现场会|例会|大会"
+    rf"|仪式|典礼))(?:暨[^，。]{{2,30}}?会议)?(?:在[^，。]{{1,20}})?(?:召开|举行|开幕|隆重开幕)"
+    rf"|(?:出席|参加)([{HAN}]{{2,8}}?(?:仪式|典礼))")
 
 
 def _subject_before(doc: Doc, vpos: int) -> list[int]:
@@ -752,7 +834,7 @@ def _subject_before(doc: Doc, vpos: int) -> list[int]:
     persons = [(i, m) for i, m in doc.of_kind("person") if clause_start <= m.start and m.end <= vpos]
     if not persons:
         return []
-    between = text[persons[-1][1].end:vpos]
+    between = re.sub(r"[（(][^（）()]{0,24}[）)]", "", text[persons[-1][1].end:vpos])  # 由X（局长）主持
     if len(between) > 30 or _acts(between) or len(between) > 6 and not re.match(r"[，,、及和等]", between):
         return []
     # the verb governs the whole list only when it closes it (区领导A、B参加)
@@ -849,7 +931,7 @@ def _modifier_ok(phrase: str, heads: list[str]) -> bool:
     modifier = phrase[:-len(head)]
     if any(c in "的之为是" for c in modifier):
         return False
-    return len(modifier) <= 2 or all(f.startswith(NOUNISH) or f == "vn" for _, f in _tags(modifier))
+    return len(modifier) <= 4 or all(f.startswith(NOUNISH) or f in ("vn", "m", "q", "t") for _, f in _tags(modifier))
 
 
 GENERIC_INITIATIVE_NAMES = frozenset(lexicon.words("generic_initiative_names.txt"))
