@@ -540,3 +540,25 @@ def test_a_manner_in_quotes_is_no_initiative_held_apart():
 def test_a_stock_figure_of_speech_is_no_initiative_held_apart():
     ex = one_report("该镇把人居环境整治作为“一把手”工程来抓，推进“美丽庭院”创建活动。")
     assert texts(ex, "initiative") == {"美丽庭院"}
+
+
+# --- post patterns: brackets, 兼, acting and executive deputies ------------------------------------
+
+
+def test_a_post_in_brackets_after_the_name_held_apart():
+    ex = one_report("开班仪式由杜永刚（县农业农村局局长）主持。常玉芬（榴园村党总支书记）说，活动很有意义。")
+    assert written_posts(ex, "杜永刚") == {"县农业农村局局长"}
+    assert written_posts(ex, "常玉芬") == {"榴园村党总支书记"}
+
+
+def test_a_post_held_concurrently_held_apart():
+    ex = one_report("区委常委、副区长兼区公安分局局长吕建华出席会议。")
+    assert written_posts(ex, "吕建华") == {"区委常委", "副区长", "区公安分局局长"}
+
+
+def test_acting_and_executive_deputy_titles_stay_distinct_held_apart():
+    ex = one_report("县委副书记、代县长蒋立平主持会议，常务副县长汤建、副县长葛玉梅出席。")
+    assert titles(ex, "蒋立平") == {"副书记", "代县长"}
+    assert titles(ex, "汤建") == {"常务副县长"}
+    assert titles(ex, "葛玉梅") == {"副县长"}
+    assert not texts(ex, "place") & {"代县"}

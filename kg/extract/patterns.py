@@ -637,7 +637,7 @@ def _titles_before(doc: Doc, name_start: int) -> list[PostPart]:
             org_text = doc.mentions[org_idx].text if org_idx is not None else ""
         parts.insert(0, PostPart(pstart, end, best, org_idx, org_text))
         end = pstart
-        if end > 0 and text[end - 1] in "、":
+        if end > 0 and text[end - 1] in "、兼":  # 副区长兼区公安分局局长: one person, both posts
             end -= 1
             continue
         break
