@@ -17,8 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from . import lexicon
-from .extract import gazetteer
+from . import gazetteer, lexicon
 from .records import Corpus, Entity, Extraction, Fact, Mention
 
 ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from .. import lexicon
+from .. import gazetteer, lexicon
 from ..records import Mention, Relation, Sentence
-from . import gazetteer
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 HAN_RE = re.compile(f"[{HAN}]")
