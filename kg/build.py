@@ -31,12 +31,19 @@ class BuildResult:
     report: dict = field(default_factory=dict)
 
 
-def build(paths: list[str], out: Path, html: bool = True, explain: bool = False) -> BuildResult:
+def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
+          jurisdiction: str | None = None) -> BuildResult:
+    """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
+    is where pages are from when their reports do not say and no ``kg.toml`` of their folder does."""
     timings: Counter = Counter()
     corpus = Corpus()
     t = time.perf_counter()
     for item in read(paths):
-        (corpus.problems if isinstance(item, Problem) else corpus.sources).append(item)
+        if isinstance(item, Problem):
+            corpus.problems.append(item)
+            continue
+        item.jurisdiction = item.jurisdiction or jurisdiction
+        corpus.sources.append(item)
     timings["read"] += time.perf_counter() - t
 
     extractions = []

@@ -3,6 +3,7 @@
     kg build [PATH ...] [-o DIR] [--explain]  pages or folders of pages → DIR (default output/)
     kg query DIR|FILE 'SPARQL' [--format table|csv|tsv|json]
     kg query DIR --file q.rq
+    kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     paths = args.paths or _default_inputs()
-    result = build(paths, out, html=not args.no_html, explain=args.explain)
+    if args.jurisdiction:
+        from .resolve import hint_places
+
+        if not hint_places(args.jurisdiction):
+            print(f"kg build: --jurisdiction {args.jurisdiction!r} names no division kg can place "
+                  "(unknown, or a name several divisions share: add its city, e.g. 福州市鼓楼区)", file=sys.stderr)
+            return EXIT_USAGE
+    result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction)
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
@@ -54,6 +62,22 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import ExplainError, describe, find, load
+
+    try:
+        records = load(Path(args.target))
+    except ExplainError as err:
+        print(f"kg explain: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    found = find(records, args.node)
+    if not found:
+        print(f"kg explain: no node with key, IRI or name {args.node!r} in {args.target}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n\n".join(describe(records, e) for e in found))
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese local-government news pages.")
     p.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -64,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
     b.add_argument("--no-html", action="store_true", help="skip graph.html")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    b.add_argument("--jurisdiction", metavar="PLACE",
+                   help="where the pages are from when their reports do not say, e.g. 淮北市烈山区 "
+                        "(a kg.toml with jurisdiction = \"...\" in a folder says it for that folder)")
     b.add_argument("--explain", action="store_true",
                    help="also write explain.jsonl: the component, rule and sentence behind every entity and fact")
     b.set_defaults(func=cmd_build)
@@ -74,6 +101,11 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--file", help="read the query from this file")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser("explain", help="why a node is in the graph: its mentions, rules and facts")
+    e.add_argument("target", help="a build folder made with --explain (or its explain.jsonl)")
+    e.add_argument("node", help="a node's name (刘明), key (person/烈山区/刘明) or IRI")
+    e.set_defaults(func=cmd_explain)
     return p
 
 

@@ -149,6 +149,10 @@ def to_rdf(g: nx.MultiDiGraph) -> Dataset:
             default.add((subj, SDO.containedInPlace, obj))
         elif kind == "part_of":
             default.add((subj, KG.jurisdiction, obj))
+            default.add((subj, SDO.areaServed, obj))
+        elif kind == "sub_organization_of":
+            default.add((subj, ORG.subOrganizationOf, obj))
+            default.add((obj, ORG.hasSubOrganization, subj))
         elif kind == "runs":
             ag.add((obj, KG.runBy, subj))
         elif kind in ("chaired", "attended"):
@@ -245,7 +249,9 @@ def explain_records(corpus: Corpus) -> Iterator[dict]:
     def where(aid: str, m) -> dict:
         a = articles.get(aid)
         start, end = a.source_span(m.start, m.end) if a is not None and m.start >= 0 else (None, None)
-        return {"article": aid, "source": a.source if a else None, "text": m.text, "start": start, "end": end,
+        return {"article": aid, "source": a.source if a else None, "headline": a.headline if a else None,
+                "text": m.text, "start": start, "end": end,
+                "sentence": _sentence_around(a.body, m.start, m.end) if a is not None and m.start >= 0 else None,
                 "component": m.component or ("byline" if m.start < 0 else ""), "rule": m.rule}
 
     for e in corpus.entities.values():
@@ -257,6 +263,13 @@ def explain_records(corpus: Corpus) -> Iterator[dict]:
                "component": f.component, "rule": f.rule, "attrs": f.attrs,
                "evidence": None if ev is None else {"source": ev.source, "sentence": ev.sentence,
                                                     "start": ev.start, "end": ev.end}}
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` that holds the span, the span marked 【】."""
+    left = max(text.rfind(c, 0, start) for c in "。！？；\n") + 1
+    right = min((i for i in (text.find(c, end) for c in "。！？；\n") if i >= 0), default=len(text))
+    return (text[left:start] + "【" + text[start:end] + "】" + text[end:right + 1]).strip()
 
 
 def write_explain(corpus: Corpus, path: Path) -> None:

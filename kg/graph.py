@@ -14,7 +14,7 @@ Nodes are keyed by ``Entity.key`` (articles by ``article/<file>#<n>``, files by
 
 Edges are keyed by their kind and carry:
 
-    kind      holds | chaired | attended | part_of | located_in | runs | authored | mentions
+    kind      holds | chaired | attended | part_of | sub_organization_of | located_in | runs | authored | mentions
               | in_file
     label     what a reader sees on the edge (the post title for ``holds``, 主持 for ``chaired``)
     article, file, sentence, start, end, rule     (evidence; empty for structural edges)
@@ -31,6 +31,7 @@ EDGE_LABELS = {
     "chaired": "主持",
     "attended": "出席",
     "part_of": "隶属",
+    "sub_organization_of": "下属于",
     "located_in": "位于",
     "runs": "开展",
     "authored": "作者",

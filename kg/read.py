@@ -7,7 +7,9 @@ the run goes on with the other files.
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from .records import Problem, Source
@@ -73,8 +75,32 @@ def read_file(path: Path) -> Source:
     return Source(path=str(path), name=path.name, text=text, encoding=encoding)
 
 
+FOLDER_SETTINGS = "kg.toml"
+
+
+@cache
+def folder_settings(folder: Path) -> tuple[dict, Problem | None]:
+    """The nearest ``kg.toml`` at or above ``folder``: settings for the pages below it, such as
+    ``jurisdiction = "淮北市烈山区"`` for a folder of one district's paper."""
+    path = folder / FOLDER_SETTINGS
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                settings = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            return {}, Problem(str(path), f"invalid settings file: {err}", "read")
+        if "jurisdiction" in settings and not isinstance(settings["jurisdiction"], str):
+            return {}, Problem(str(path), "jurisdiction must be a string such as \"淮北市烈山区\"", "read")
+        return settings, None
+    if folder.parent == folder:
+        return {}, None
+    return folder_settings(folder.parent)
+
+
 def read(paths: Iterable[str | os.PathLike]) -> Iterator[Source | Problem]:
-    """Yield a ``Source`` for every readable page and a ``Problem`` for every other input."""
+    """Yield a ``Source`` for every readable page and a ``Problem`` for every other input
+    (a broken ``kg.toml`` is reported once and its folder's pages are read without it)."""
+    reported: set[str] = set()
     for item in discover(paths):
         if isinstance(item, Problem):
             yield item
@@ -87,4 +113,9 @@ def read(paths: Iterable[str | os.PathLike]) -> Iterator[Source | Problem]:
         if not source.text.strip():
             yield Problem(str(item), "empty file")
             continue
+        settings, problem = folder_settings(item.resolve().parent)
+        if problem is not None and problem.path not in reported:
+            reported.add(problem.path)
+            yield problem
+        source.jurisdiction = settings.get("jurisdiction")
         yield source

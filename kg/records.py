@@ -26,6 +26,7 @@ class Source:
     name: str  # base name, used as the file's identity in the graph
     text: str
     encoding: str = "utf-8"
+    jurisdiction: str | None = None  # where its reports are from when they do not say (kg.toml, --jurisdiction)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Mention:
 class Relation:
     """A typed link between two mentions of one article (indices into the mention list)."""
 
-    kind: str  # holds | chaired | attended | part_of | located_in | runs
+    kind: str  # holds | chaired | attended (between mentions of one article)
     subject: int
     object: int | None
     rule: str
@@ -152,7 +153,7 @@ class Entity:
 class Fact:
     """A resolved relation between two entities, with its evidence."""
 
-    kind: str  # holds | chaired | attended | part_of | located_in | runs | authored | mentions
+    kind: str  # holds | chaired | attended | part_of | sub_organization_of | located_in | runs | authored
     subject: str  # Entity.key
     object: str  # Entity.key
     article: str

@@ -21,10 +21,14 @@ from . import gazetteer, lexicon
 from .records import Corpus, Entity, Extraction, Fact, Mention
 
 ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
+ORGAN_PARENTS = {row["child"]: row["parent"] for row in lexicon.table("organ_parents.tsv")}
 ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "省": ("province",),
                 "社区": ("community",), "村": ("village",),
                 "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}
 SUB_LEVELS = ("subdistrict", "town", "township")
+# The levels a 该 + word reference can point to (该区: a district or a zone).
+REFERENCE_LEVELS = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "街道": ("subdistrict",),
+                    "镇": ("town",), "乡": ("township",), "社区": ("community",), "村": ("village",)}
 # Where an organ implied by a title sits when the sentence names no jurisdiction (居委会主任: the community's).
 ORGAN_LEVELS = {"residents": ("community",), "villagers": ("village",)}
 BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
@@ -58,6 +62,45 @@ class Context:
         return None
 
 
+def hint_places(hint: str | None) -> dict[str, str]:
+    """淮北市烈山区 → {"district": "烈山区", "city": "淮北市", "province": "安徽省"}: a jurisdiction
+    hint read with the gazetteer, namesakes told apart by the rest of the hint, a trailing
+    街道/镇/乡 kept as the sub-district level."""
+    if not hint:
+        return {}
+    found = [m.group(0) for m in gazetteer.division_regex().finditer(hint)]
+    known = set(found)
+    out: dict[str, str] = {}
+    for name in found:
+        entry = pick_division(gazetteer.candidates(name), known)
+        while entry:
+            out.setdefault(entry["level"], entry["name"])
+            entry = gazetteer.parent(entry)
+    tail = re.search(r"([\u4e00-\u9fff]{1,8}?)(街道|镇|乡)$", hint)
+    if tail and not any(tail.group(0).endswith(v) for v in out.values()):
+        start = max((hint.find(v) + len(v) for v in out.values() if v in hint), default=0)
+        name = hint[start:]
+        if name.endswith(tail.group(2)) and len(name) > len(tail.group(2)):
+            out[{"街道": "subdistrict", "镇": "town", "乡": "township"}[tail.group(2)]] = name
+    return out
+
+
+def pick_division(cands: list[dict], known: set[str]) -> dict | None:
+    """The one division a name stands for: the only candidate, or the one whose city or province
+    the text also names; None when the text does not tell namesakes (鼓楼区 ×4) apart."""
+    if len(cands) == 1:
+        return cands[0]
+    fits = []
+    for c in cands:
+        up, names = gazetteer.parent(c), set()
+        while up:
+            names |= {up["name"], gazetteer.short_form(up["name"]) or up["name"]}
+            up = gazetteer.parent(up) if up["level"] != "province" else None
+        if names & known:
+            fits.append(c)
+    return fits[0] if len(fits) == 1 else None
+
+
 class Resolver:
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
@@ -65,6 +108,8 @@ class Resolver:
         self.place_info: dict[str, dict] = {}  # place label → {level, adcode, parent label}
         self.page_credits: set[str] = set()  # names in the current page's bylines
         self.page_city: str | None = None  # the city the current page's paper reports from
+        self.ctx: Context | None = None  # the article being resolved
+        self.page_hint: dict[str, str] = {}  # level → place, from the page's jurisdiction hint
         self.initiative_keys: dict[tuple[str, str], str] = {}  # (where, a name it goes by) → entity key
 
     # -- entities ---------------------------------------------------------------------------
@@ -88,17 +133,19 @@ class Resolver:
         if label != written and written in self.place_info:
             self.place_info.setdefault(label, self.place_info[written])
         info = self.place_info.setdefault(label, {"level": level})
-        entry = None
         cands = gazetteer.candidates(label)
-        if cands:
-            entry = cands[0]
-            if len(cands) > 1 and info.get("parent"):
-                entry = next((c for c in cands if gazetteer.parent(c) and gazetteer.parent(c)["name"] == info["parent"]),
-                             entry)
+        known = self.known_places | ({info["parent"]} if info.get("parent") else set())
+        entry = pick_division(cands, known)
         attrs = {"level": level}
         if entry:
             attrs.update(adcode=entry["adcode"], lon=entry["lon"], lat=entry["lat"], level=entry["level"])
             key = f"place/{entry['adcode']}"
+        elif len(cands) > 1:
+            # a name several divisions share (鼓楼区) and nothing around it to choose: left unlinked,
+            # one node for the page that names it
+            attrs.update(level=cands[0]["level"], ambiguous=len(cands))
+            key = f"place/{article.split('#')[0] or '-'}/{label}"
+            rule += "+ambiguous-unlinked"
         else:
             key = f"place/{info.get('parent') or '-'}/{label}"
         e = self.entity(key, "place", label, article, mention, rule, **attrs)
@@ -110,6 +157,14 @@ class Resolver:
                                        article, None, "parent-of-place")
             e.attrs["parent"] = parent.key
         return e
+
+    @property
+    def known_places(self) -> set[str]:
+        """Place names the current article and its page give, to choose among namesake divisions."""
+        ctx = self.ctx
+        if ctx is None:
+            return set()
+        return set(ctx.places.values()) | {label for _, label in ctx.counts} | {label for _, label in ctx.page}
 
     def _chain_up(self, entry: dict, e: Entity) -> None:
         up = gazetteer.parent(entry)
@@ -131,6 +186,11 @@ class Resolver:
             level = self.place_level(m, label)
             weight = 2 if m.start < ex.article.lead else 1
             counts[(level, label)] += weight
+        for m in ex.mentions:  # a bare 示范区 counts for the zone it stands for
+            if m.kind == "place" and m.attrs.get("bare"):
+                label = self._zone_for(m.text, Context({}, Counter(counts), page))
+                if label:
+                    counts[("zone", label)] += 2 if m.start < ex.article.lead else 1
         for (level, label), _ in counts.most_common():
             places.setdefault(level, label)
         return Context(self._implied(places, page), counts, page)
@@ -138,10 +198,13 @@ class Resolver:
     def _implied(self, places: dict[str, str], page: Counter) -> dict[str, str]:
         for (level, label), _ in page.most_common():
             places.setdefault(level, label)
-        # a district implies its city and province
+        for level, label in self.page_hint.items():  # kg.toml / --jurisdiction, when the text is silent
+            places.setdefault(level, label)
+        # a district implies its city and province (a namesake district only when the page says which)
+        known = set(places.values()) | {label for _, label in page}
         for level in ("district", "city"):
             if level in places:
-                entry = next(iter(gazetteer.candidates(places[level])), None)
+                entry = pick_division(gazetteer.candidates(places[level]), known)
                 while entry and (up := gazetteer.parent(entry)):
                     places.setdefault(up["level"], up["name"])
                     entry = up
@@ -154,12 +217,13 @@ class Resolver:
         A reporter is one person across the page's reports, whatever city each report is about."""
         by_city: Counter = Counter()
         for (level, label), n in page.items():
-            entry = next(iter(gazetteer.candidates(label)), None) if level in ("district", "city") else None
+            known = {name for _, name in page}
+            entry = pick_division(gazetteer.candidates(label), known) if level in ("district", "city") else None
             while entry and entry["level"] != "city" and (up := gazetteer.parent(entry)):
                 entry = up
             if entry and entry["level"] == "city":
                 by_city[entry["name"]] += n
-        return by_city.most_common(1)[0][0] if by_city else None
+        return by_city.most_common(1)[0][0] if by_city else self.page_hint.get("city")
 
     def place_label(self, m: Mention) -> str:
         entry = gazetteer.lookup(m.text)
@@ -173,10 +237,18 @@ class Resolver:
 
     def resolve_article(self, ex: Extraction, page: Counter) -> None:
         a = ex.article
-        ctx = self.context(ex, page)
-        keys: list[str | None] = []
-        for m in ex.mentions:
-            keys.append(self._resolve_mention(ex, m, ctx))
+        ctx = self.ctx = self.context(ex, page)
+        keys: list[str | None] = [None] * len(ex.mentions)
+        # in reading order, so that 该局 finds the bureau named before it
+        for i in sorted(range(len(ex.mentions)), key=lambda i: ex.mentions[i].start):
+            m = ex.mentions[i]
+            if m.rule == "surname+title":
+                continue  # once everyone named in full is known
+            keys[i] = self._refer_back(ex, i, keys, ctx) if m.rule == "reference-back" else \
+                self._resolve_mention(ex, m, ctx, unit_of=self._unit_of(ex, i, keys))
+        for i, m in enumerate(ex.mentions):
+            if m.rule == "surname+title":
+                keys[i] = self._surname_title(ex, i, keys)
         self._relations(ex, ctx, keys)
         city = self.page_city or ctx.get("city", "district") or "-"
         for credit in a.credits:
@@ -185,7 +257,54 @@ class Resolver:
             self.facts.append(Fact("authored", f"article/{a.id}", p.key, a.id, None, "byline",
                                    {"role": credit.role}))
 
-    def _resolve_mention(self, ex: Extraction, m: Mention, ctx: Context) -> str | None:
+    def _refer_back(self, ex: Extraction, i: int, keys: list[str | None], ctx: Context) -> str | None:
+        """该局 / 该街道: the nearest body or place of that kind named before it in the article,
+        else (for places) the article's own."""
+        m = ex.mentions[i]
+        head = m.attrs["refers_to"]
+        own = ctx.get(*REFERENCE_LEVELS.get(head, ())) if m.kind == "place" else None
+        if own and head in ("区", "县", "市") and own.endswith(head):  # 该区: the district the report is about
+            return self.place_entity(own, self.place_info.get(own, {}).get("level", "district"), ex.article.id, m,
+                                     "reference-back→article-place").key
+        before = sorted((j for j, k in enumerate(keys) if k and ex.mentions[j].end <= m.start
+                         and ex.mentions[j].kind == m.kind and ex.mentions[j].rule != "reference-back"),
+                        key=lambda j: ex.mentions[j].start, reverse=True)
+        for j in before:
+            e = self.entities[keys[j]]
+            if e.label.endswith(head):
+                self.entity(e.key, e.kind, e.label, ex.article.id, m, "reference-back→" + ex.mentions[j].text)
+                return e.key
+        if own:
+            return self.place_entity(own, self.place_info.get(own, {}).get("level", "district"), ex.article.id, m,
+                                     "reference-back→article-place").key
+        return None
+
+    def _unit_of(self, ex: Extraction, i: int, keys: list[str | None]) -> str | None:
+        """该局低保管理中心: the unit's body, when a 该 reference is written right before it."""
+        m = ex.mentions[i]
+        if m.kind != "organization":
+            return None
+        ref = next((j for j, r in enumerate(ex.mentions) if r.rule == "reference-back" and r.end == m.start
+                    and r.kind == "organization"), None)
+        return keys[ref] if ref is not None else None
+
+    def _surname_title(self, ex: Extraction, i: int, keys: list[str | None]) -> str | None:
+        """陈书记: the one person of the article with that surname, preferably holding that title."""
+        m = ex.mentions[i]
+        people = {keys[j] for j, p in enumerate(ex.mentions)
+                  if keys[j] and p.kind == "person" and p.rule != "surname+title" and p.text.startswith(m.attrs["surname"])
+                  and len(p.text) >= 2}
+        titled = {keys[r.subject] for r in ex.relations
+                  if r.kind == "holds" and keys[r.subject] in people and r.attrs.get("title", "").endswith(m.attrs["title"])}
+        chosen = titled if titled else people
+        if len(chosen) != 1:
+            return None  # nobody, or several: it is not for kg to guess
+        key = next(iter(chosen))
+        e = self.entities[key]
+        self.entity(key, "person", e.label, ex.article.id, m, "surname+title→" + e.label)
+        return key
+
+    def _resolve_mention(self, ex: Extraction, m: Mention, ctx: Context, unit_of: str | None = None) -> str | None:
         aid = ex.article.id
         if m.kind == "place":
             if m.attrs.get("bare"):
@@ -203,6 +322,14 @@ class Resolver:
                     self.place_info[label] = {"level": level, "parent": parent}
             return self.place_entity(label, level, aid, m, m.rule).key
         if m.kind == "organization":
+            if unit_of:
+                parent = self.entities[unit_of]
+                label, juris, rule = parent.label + m.text, None, "unit-of-referred-body"
+                e = self.entity(f"org/{label}", "organization", label, aid, m, rule)
+                e.attrs.setdefault("parent_org", unit_of)
+                if parent.attrs.get("jurisdiction"):
+                    e.attrs.setdefault("jurisdiction", parent.attrs["jurisdiction"])
+                return e.key
             label, juris, rule = self.org_label(m, ctx)
             if label is None:
                 return None
@@ -368,6 +495,28 @@ class Resolver:
             e.attrs.setdefault("jurisdiction", jplace)
         return e.key
 
+    def link_sub_organizations(self) -> None:
+        """org:subOrganizationOf between bodies the graph already has: a name that is its parent's
+        name plus more (烈山区委组织部 → 烈山区委, 卫东区民政局低保管理中心 → 卫东区民政局), an
+        organ under another organ of its jurisdiction (街道纪工委 → 街道党工委), a unit of a body
+        written 该局X."""
+        orgs = {e.label: e for e in self.entities.values() if e.kind == "organization"}
+        for e in list(orgs.values()):
+            aid = e.mentions[0][0] if e.mentions else ""
+            parent = self.entities.get(e.attrs.get("parent_org", "")) if e.attrs.get("parent_org") else None
+            rule = "unit-of-referred-body"
+            if parent is None:
+                prefixes = [p for p in orgs if len(p) >= 3 and p != e.label and e.label.startswith(p)]
+                if prefixes:
+                    parent, rule = orgs[max(prefixes, key=len)], "name-extends-parent"
+            if parent is None:
+                for child, up in ORGAN_PARENTS.items():
+                    if e.label.endswith(child) and (e.label[:-len(child)] + up) in orgs:
+                        parent, rule = orgs[e.label[:-len(child)] + up], "organ-under-organ"
+                        break
+            if parent is not None and parent.key != e.key:
+                self.facts.append(Fact("sub_organization_of", e.key, parent.key, aid, None, rule))
+
     def _structural(self, kind: str, a: str, b: str, aid: str) -> None:
         if not any(f.kind == kind and f.subject == a and f.object == b for f in self.facts):
             self.facts.append(Fact(kind, a, b, aid, None, "structure"))
@@ -392,7 +541,9 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
     by_page: dict[str, list[Extraction]] = {}
     for ex in extractions:
         by_page.setdefault(ex.article.source, []).append(ex)
-    for page in by_page.values():
+    hints = {s.name: s.jurisdiction for s in corpus.sources if s.jurisdiction}
+    for name, page in by_page.items():
+        resolver.page_hint = hint_places(hints.get(name))
         page_counts: Counter = Counter()
         for ex in page:
             page_counts.update(resolver.context(ex, Counter()).counts)
@@ -400,6 +551,7 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         resolver.page_city = resolver.newsroom_city(page_counts)
         for ex in page:
             resolver.resolve_article(ex, page_counts)
+    resolver.link_sub_organizations()
     corpus.entities = resolver.entities
     corpus.facts = [f for f in resolver.facts if f.object or f.kind == "holds"]
     return corpus

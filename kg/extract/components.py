@@ -47,3 +47,10 @@ def kg_meetings(doc: SpacyDoc) -> SpacyDoc:
 def kg_initiatives(doc: SpacyDoc) -> SpacyDoc:
     patterns.initiatives(_state(doc))
     return doc
+
+
+@Language.component("kg_references")
+def kg_references(doc: SpacyDoc) -> SpacyDoc:
+    patterns.references(_state(doc))
+    return doc
+

@@ -1,0 +1,63 @@
+"""``kg explain``: why a node is in a build's graph — its mentions (article, sentence, the
+component and rule that found each), the resolution rules that made it one node, and the facts it
+takes part in. Reads the ``explain.jsonl`` that ``kg build --explain`` writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .vocab import KGR
+
+
+class ExplainError(Exception):
+    pass
+
+
+def load(out_dir: Path) -> list[dict]:
+    path = out_dir / "explain.jsonl" if out_dir.is_dir() else out_dir
+    if not path.is_file():
+        raise ExplainError(f"{path}: no such file; build with `kg build ... -o {out_dir} --explain` first")
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise ExplainError(f"{path}, line {n}: not JSON ({err.msg})") from err
+    return records
+
+
+def find(records: list[dict], query: str) -> list[dict]:
+    """Entities whose key or IRI is ``query``, else whose label or another name is."""
+    key = query.removeprefix(str(KGR))
+    exact = [r for r in records if r["type"] == "entity" and r["key"] == key]
+    if exact:
+        return exact
+    return [r for r in records if r["type"] == "entity" and (r["label"] == query or query in r["aliases"])]
+
+
+def describe(records: list[dict], entity: dict) -> str:
+    labels = {r["key"]: r["label"] for r in records if r["type"] == "entity"}
+    lines = [f"{entity['label']}  ({entity['kind']}, {KGR}{entity['key']})"]
+    others = [a for a in entity["aliases"] if a != entity["label"]]
+    if others:
+        lines.append("  also written: " + "、".join(others))
+    lines.append("  made one node by: " + ", ".join(entity["resolution"]))
+    lines.append(f"  mentions ({len(entity['mentions'])}):")
+    for m in entity["mentions"]:
+        where = f"{m['article']} [{m['start']}:{m['end']}]" if m["start"] is not None else m["article"]
+        lines.append(f"    {where}  {m['component']}/{m['rule']}")
+        if m.get("sentence"):
+            lines.append(f"      {m['sentence']}")
+    facts = [r for r in records if r["type"] == "fact" and entity["key"] in (r["subject"], r["object"])]
+    if facts:
+        lines.append(f"  facts ({len(facts)}):")
+    for f in facts:
+        subject, obj = labels.get(f["subject"], f["subject"]), labels.get(f["object"], f["object"] or "-")
+        detail = f.get("attrs", {}).get("title") or f.get("attrs", {}).get("role") or ""
+        lines.append(f"    {subject} —{f['kind']}{' ' + detail if detail else ''}→ {obj}  "
+                     f"({f['component'] + '/' if f['component'] else ''}{f['rule']}, {f['article'] or '-'})")
+        if f.get("evidence"):
+            lines.append(f"      {f['evidence']['sentence']}")
+    return "\n".join(lines)
