@@ -3,12 +3,14 @@
     kg build [PATH ...] [-o DIR] [--explain]  pages or folders of pages → DIR (default output/)
     kg query DIR|FILE 'SPARQL' [--format table|csv|tsv|json]
     kg query DIR --file q.rq
+    kg query DIR --named officials-by-district [--param district=烈山区]; kg query --list
     kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -43,22 +45,41 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import QueryError, format_result, load_graph, run_query
+    from .query import QueryError, format_result, load_store, named_queries, parse_params, run_query
 
-    if args.file:
+    if args.list:
+        for q in named_queries().values():
+            params = f"  [--param {' '.join(p + '=…' for p in q.params)}]" if q.params else ""
+            print(f"{q.name:24} {q.description}{params}")
+        return EXIT_OK
+    if args.target is None:
+        print("kg query: give a build folder or RDF file (or --list)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.named:
+        known = named_queries()
+        if args.named not in known:
+            print(f"kg query: no named query {args.named!r}; `kg query --list` shows them", file=sys.stderr)
+            return EXIT_USAGE
+        text = known[args.named].text
+        unknown = [p.split("=", 1)[0] for p in args.param if p.split("=", 1)[0] not in known[args.named].params]
+        if unknown:
+            print(f"kg query: {args.named} takes no parameter {', '.join(unknown)} "
+                  f"(it takes: {', '.join(known[args.named].params) or 'none'})", file=sys.stderr)
+            return EXIT_USAGE
+    elif args.file:
         text = Path(args.file).read_text(encoding="utf-8")
     elif args.sparql:
         text = args.sparql
     else:
-        print("kg query: give a SPARQL query or --file", file=sys.stderr)
+        print("kg query: give a SPARQL query, --file or --named", file=sys.stderr)
         return EXIT_USAGE
     try:
-        graph = load_graph(Path(args.target))
-        result = run_query(graph, text)
+        store = load_store(Path(args.target))
+        answer = run_query(store, text, parse_params(args.param))
     except QueryError as err:
         print(f"kg query: {err}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(format_result(result, args.format))
+    sys.stdout.write(format_result(answer, args.format))
     return EXIT_OK
 
 
@@ -96,9 +117,13 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     q = sub.add_parser("query", help="run SPARQL over a build folder or an RDF file")
-    q.add_argument("target", help="a build folder (its graph.trig or graph.ttl is read) or an RDF file")
+    q.add_argument("target", nargs="?", help="a build folder (its graph.nq, graph.trig … is read) or an RDF file")
     q.add_argument("sparql", nargs="?", help="the query text (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     q.add_argument("--file", help="read the query from this file")
+    q.add_argument("--named", metavar="NAME", help="run one of kg's named queries (see --list)")
+    q.add_argument("--param", action="append", default=[], metavar="VAR=VALUE",
+                   help="bind a named query's variable, e.g. --param district=烈山区 (repeatable)")
+    q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     q.set_defaults(func=cmd_query)
 
@@ -111,7 +136,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # output piped into head, less …: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -221,23 +222,38 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-RDF_FORMATS = {"graph.ttl": "turtle", "graph.trig": "trig", "graph.jsonld": "json-ld"}
+# file → (rdflib format, whole dataset or the union of its graphs)
+RDF_FORMATS = {"graph.ttl": ("turtle", "union"), "graph.trig": ("trig", "dataset"),
+               "graph.nq": ("nquads", "dataset"), "graph.nt": ("nt", "union"),
+               "graph.rdf": ("xml", "union"), "graph.jsonld": ("json-ld", "dataset")}
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD ``@context`` kg publishes (``kg/context.jsonld``, copied into each build)."""
+    with resources.files(__package__).joinpath("context.jsonld").open(encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 def write_rdf(ds: Dataset, out: Path) -> list[Path]:
+    """The graph in every RDF format: Turtle, N-Triples and RDF/XML hold the union of the article
+    graphs; TriG, N-Quads and JSON-LD keep each article's named graph."""
+    union = Graph()
+    for prefix, ns in ds.namespaces():
+        union.bind(prefix, ns)
+    for t in ds.quads((None, None, None, None)):
+        union.add(t[:3])
     written = []
-    for name, fmt in RDF_FORMATS.items():
+    context = jsonld_context()
+    for name, (fmt, scope) in RDF_FORMATS.items():
         target = out / name
-        if fmt == "turtle":
-            union = Graph()
-            for prefix, ns in ds.namespaces():
-                union.bind(prefix, ns)
-            for t in ds.quads((None, None, None, None)):
-                union.add(t[:3])
-            write_atomic(target, lambda p, u=union: u.serialize(p, format="turtle", encoding="utf-8"))
-        else:
-            write_atomic(target, lambda p, f=fmt: ds.serialize(p, format=f, encoding="utf-8"))
+        graph = union if scope == "union" else ds
+        extra = {"context": context["@context"], "auto_compact": True} if fmt == "json-ld" else {}
+        write_atomic(target, lambda p, g=graph, f=fmt, x=extra: g.serialize(p, format=f, encoding="utf-8", **x))
         written.append(target)
+    target = out / "context.jsonld"
+    write_atomic(target, lambda p: p.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
+                                                encoding="utf-8"))
+    written.append(target)
     return written
 
 
@@ -269,7 +285,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence of ``text`` that holds the span, the span marked 【】."""
     left = max(text.rfind(c, 0, start) for c in "。！？；\n") + 1
     right = min((i for i in (text.find(c, end) for c in "。！？；\n") if i >= 0), default=len(text))
-    return (text[left:start] + "【" + text[start:end] + "】" + text[end:right + 1]).strip()
+    return (text[left:start] + "【" + text[start:end] + "】" + text[end:right + 1]).strip().lstrip("”’」』")
 
 
 def write_explain(corpus: Corpus, path: Path) -> None:

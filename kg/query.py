@@ -1,73 +1,133 @@
-"""SPARQL over a build: load its RDF, run a query, format the answer."""
+"""SPARQL over a build: load its RDF into an embedded store (Oxigraph), run a query, format
+the answer; and the library of named queries that ships in ``kg/queries/``.
+
+rdflib builds and serialises the graph; queries run on pyoxigraph, a store made for SPARQL
+(rdflib's in-memory evaluation is orders of magnitude slower on large graphs: see bench/).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-from rdflib.query import Result
+import pyoxigraph as ox
 
-from .vocab import KG, ORG, PROV, SDO, SKOS
+from .vocab import KG, ORG, PROV, RDFS, SDO, SKOS, XSD
 
-PREFIXES = {"schema": SDO, "org": ORG, "prov": PROV, "skos": SKOS, "kg": KG}
+PREFIXES = {"schema": str(SDO), "org": str(ORG), "prov": str(PROV), "skos": str(SKOS), "kg": str(KG),
+            "rdfs": str(RDFS), "xsd": str(XSD), "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+# What a build folder is read from, fastest first.
+BUILD_FILES = ("graph.nq", "graph.trig", "graph.ttl", "graph.nt", "graph.jsonld")
 
 
 class QueryError(Exception):
     pass
 
 
-def load_graph(target: Path) -> Dataset:
-    """A build folder (its ``graph.trig``, else ``graph.ttl``) or any RDF file rdflib reads."""
+def load_store(target: Path) -> ox.Store:
+    """A build folder (its ``graph.nq``, ``graph.trig`` …) or any RDF file, in an in-memory store."""
     if target.is_dir():
-        for name in ("graph.trig", "graph.ttl", "graph.jsonld"):
-            if (target / name).exists():
-                target = target / name
-                break
-        else:
-            raise QueryError(f"{target}: no graph.trig, graph.ttl or graph.jsonld (run `kg build` first)")
+        found = next((target / n for n in BUILD_FILES if (target / n).exists()), None)
+        if found is None:
+            raise QueryError(f"{target}: no {', '.join(BUILD_FILES)} (run `kg build` first)")
+        target = found
     if not target.exists():
         raise QueryError(f"{target}: no such file or folder")
-    ds = Dataset(default_union=True)
+    fmt = ox.RdfFormat.from_extension(target.suffix.lstrip(".")) or (
+        ox.RdfFormat.JSON_LD if target.suffix == ".json" else None)
+    if fmt is None:
+        raise QueryError(f"{target}: unknown RDF format (use .nq, .trig, .ttl, .nt, .jsonld, .rdf)")
+    store = ox.Store()
     try:
-        ds.parse(target)
-    except Exception as err:
-        raise QueryError(f"{target}: cannot be read as RDF: {err}") from err
-    return ds
+        store.bulk_load(path=str(target), format=fmt)
+    except (SyntaxError, ValueError, OSError) as err:
+        raise QueryError(f"{target}: cannot be read as {fmt.name}: {err}") from err
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+        # the default graph is the merge of the article graphs, as in the build's Turtle: a
+        # statement two reports make is one answer, and GRAPH ?g still finds each report's
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
 
 
-def run_query(graph: Graph, text: str) -> Result:
+@dataclass
+class Answer:
+    """A query's answer, materialised: ``rows`` of a SELECT (terms or None), ``boolean`` of an
+    ASK, ``triples`` of a CONSTRUCT or DESCRIBE."""
+
+    kind: str  # SELECT | ASK | CONSTRUCT
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+
+    def __iter__(self):
+        return iter([[_text(t) for t in row] for row in self.rows])
+
+
+def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) -> Answer:
+    """Run SPARQL over the store's default graph (a build's merged graph; ``GRAPH ?g`` reaches each
+    article's). ``params`` bind variables
+    to literals (``{"name": "刘明"}`` fixes ``?name``), which is how named queries take arguments."""
+    subs = {ox.Variable(k): ox.Literal(v, language="zh") for k, v in (params or {}).items()}
     try:
-        return graph.query(text, initNs=PREFIXES)
-    except Exception as err:
+        result = store.query(text, prefixes=PREFIXES, substitutions=subs)
+        if isinstance(result, ox.QueryBoolean):
+            return Answer("ASK", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            return Answer("SELECT", variables, [[sol[v] for v in variables] for sol in result])
+        return Answer("CONSTRUCT", triples=list(result))
+    except (SyntaxError, ValueError, OSError, RuntimeError) as err:
         raise QueryError(f"the query failed: {err}") from err
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
+def _text(term) -> str:
+    return "" if term is None else term.value
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
-    if result.type == "ASK":
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != str(XSD.string):
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def format_result(answer: Answer, fmt: str = "table") -> str:
+    """``table`` (aligned for CJK), ``csv``, ``tsv``, or ``json`` (SPARQL 1.1 Query Results JSON;
+    JSON-LD for graphs). Graphs print as Turtle otherwise."""
+    if answer.kind == "ASK":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
-        return ("true" if result.askAnswer else "false") + "\n"
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        g = result.graph
-        return g.serialize(format="json-ld" if fmt == "json" else "turtle")
+            return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n"
+        return ("true" if answer.boolean else "false") + "\n"
+    if answer.kind == "CONSTRUCT":
+        rdf_format = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
+        data = ox.serialize(answer.triples, format=rdf_format,
+                            prefixes=PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None)
+        return data.decode("utf-8")
     if fmt == "json":
-        return result.serialize(format="json").decode("utf-8") + "\n"
-    names = [str(v) for v in result.vars]
-    rows = [[_cell(row[i]) for i in range(len(names))] for row in result]
+        bindings = [{v: _json_term(t) for v, t in zip(answer.variables, row, strict=True) if t is not None}
+                    for row in answer.rows]
+        return json.dumps({"head": {"vars": answer.variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False) + "\n"
+    rows = list(answer)
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        w.writerow(names)
+        w.writerow(answer.variables)
         w.writerows(rows)
         return buf.getvalue()
-    return _table(names, rows)
+    return _table(answer.variables, rows)
 
 
 def _width(text: str) -> int:
@@ -85,3 +145,40 @@ def _table(names: list[str], rows: list[list[str]]) -> str:
     out = [line(names), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+# -- named queries ----------------------------------------------------------------------------
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    description: str
+    text: str
+    params: list[str]  # variables the caller may or must bind (``# param: name`` lines)
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """The ``.rq`` files of ``kg/queries``: the first comment line describes the query,
+    ``# param: x`` lines name the variables ``--param x=…`` binds."""
+    out = {}
+    for entry in sorted(resources.files(__package__).joinpath("queries").iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        comments = [ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")]
+        params = [c.split(":", 1)[1].strip() for c in comments if c.startswith("param:")]
+        description = next((c for c in comments if not c.startswith("param:")), "")
+        name = entry.name.removesuffix(".rq")
+        out[name] = NamedQuery(name, description, text, params)
+    return out
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        m = re.fullmatch(r"([A-Za-z_]\w*)=(.*)", item)
+        if not m:
+            raise QueryError(f"--param {item!r}: write it as name=value")
+        out[m.group(1)] = m.group(2)
+    return out

@@ -90,15 +90,17 @@ def pick_division(cands: list[dict], known: set[str]) -> dict | None:
     the text also names; None when the text does not tell namesakes (鼓楼区 ×4) apart."""
     if len(cands) == 1:
         return cands[0]
-    fits = []
-    for c in cands:
-        up, names = gazetteer.parent(c), set()
-        while up:
-            names |= {up["name"], gazetteer.short_form(up["name"]) or up["name"]}
-            up = gazetteer.parent(up) if up["level"] != "province" else None
-        if names & known:
-            fits.append(c)
-    return fits[0] if len(fits) == 1 else None
+    for level in ("city", "province"):  # the nearest named ancestor decides: 南京市 before 江苏省
+        fits = []
+        for c in cands:
+            up = gazetteer.parent(c)
+            while up and up["level"] != level:
+                up = gazetteer.parent(up) if up["level"] != "province" else None
+            if up and {up["name"], gazetteer.short_form(up["name"]) or up["name"]} & known:
+                fits.append(c)
+        if fits:
+            return fits[0] if len(fits) == 1 else None
+    return None
 
 
 class Resolver:
@@ -460,7 +462,9 @@ class Resolver:
                     previous = (r.sentence, org, self.entities[juris].label if juris else None)
                 self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
-                self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule, component=r.component))
+                if not any(f.kind == r.kind and f.subject == subj and f.object == keys[r.object] and f.article == aid
+                           for f in self.facts[-50:]):  # the headline's meeting and the body's are one
+                    self.facts.append(Fact(r.kind, subj, keys[r.object], aid, ev, r.rule, component=r.component))
         # organisations belong to their jurisdiction; places sit in their parents
         for key in {k for k in keys if k}:
             e = self.entities[key]
@@ -494,6 +498,14 @@ class Resolver:
         if jplace:
             e.attrs.setdefault("jurisdiction", jplace)
         return e.key
+
+    def link_place_chains(self) -> None:
+        """schema:containedInPlace for every place with a known parent, up to the province, also
+        for the parents no article names (濉溪县 → 淮北市 → 安徽省)."""
+        for e in list(self.entities.values()):
+            if e.kind == "place" and e.attrs.get("parent") in self.entities:
+                aid = e.mentions[0][0] if e.mentions else ""
+                self._structural("located_in", e.key, e.attrs["parent"], aid)
 
     def link_sub_organizations(self) -> None:
         """org:subOrganizationOf between bodies the graph already has: a name that is its parent's
@@ -552,6 +564,7 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         for ex in page:
             resolver.resolve_article(ex, page_counts)
     resolver.link_sub_organizations()
+    resolver.link_place_chains()
     corpus.entities = resolver.entities
     corpus.facts = [f for f in resolver.facts if f.object or f.kind == "holds"]
     return corpus

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rdflib import Dataset
 
 from kg.build import build
-from kg.query import load_graph
+from kg.query import load_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -40,6 +41,14 @@ def report(out_dir) -> dict:
 
 
 @pytest.fixture(scope="session")
+def store(out_dir):
+    """The build loaded as ``kg query`` loads it (an Oxigraph store of graph.nq)."""
+    return load_store(out_dir)
+
+
+@pytest.fixture(scope="session")
 def dataset(out_dir):
-    """The build's RDF as ``kg query`` loads it (graph.trig, union of all named graphs)."""
-    return load_graph(out_dir)
+    """The build's graph.trig in rdflib, union of all named graphs."""
+    ds = Dataset(default_union=True)
+    ds.parse(out_dir / "graph.trig", format="trig")
+    return ds

@@ -142,3 +142,95 @@ def test_query_without_a_query(out_dir, capsys):
 
     assert status == 2
     assert "SPARQL" in capsys.readouterr().err
+
+
+# --- kg explain ----------------------------------------------------------------------------------
+
+EXPLAIN_PAGE = (
+    "杜集区召开组织工作会议\n■记者 王立新\n"
+    "本报讯 5月8日，杜集区召开组织工作会议。区委书记孙振宇出席会议，区委组织部部长何志远主持会议。\n"
+)
+
+
+def _page(tmp_path, text: str = EXPLAIN_PAGE):
+    page = tmp_path / "duji.txt"
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
+def test_explain_a_person(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(_page(tmp_path)), "-o", str(out), "--no-html", "--explain", "-q"]) == 0
+    assert (out / "explain.jsonl").is_file()
+    capsys.readouterr()
+
+    status = main(["explain", str(out), "孙振宇"])
+
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].startswith("孙振宇")
+    assert "区委书记【孙振宇】出席会议" in printed  # the mention, in its sentence
+    holds = [line for line in printed.splitlines() if "holds" in line]
+    assert holds and "杜集区委" in holds[0] and "书记" in holds[0]
+
+
+def test_explain_an_unknown_name(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(_page(tmp_path)), "-o", str(out), "--no-html", "--explain", "-q"]) == 0
+    capsys.readouterr()
+
+    status = main(["explain", str(out), "不存在的人"])
+
+    assert status == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "不存在的人" in captured.err
+    assert captured.err.startswith("kg explain:")
+
+
+def test_explain_a_build_made_without_explain(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(_page(tmp_path)), "-o", str(out), "--no-html", "-q"]) == 0
+    assert not (out / "explain.jsonl").exists()
+    capsys.readouterr()
+
+    status = main(["explain", str(out), "孙振宇"])
+
+    assert status == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--explain" in captured.err
+
+
+# --- kg build --jurisdiction ----------------------------------------------------------------------
+
+SILENT_PAGE = (
+    "区财政局开展预算绩效评价\n■记者 王立新\n"
+    "本报讯 近日，区财政局开展预算绩效评价工作。区委副书记、区长郑海涛到区财政局调研。\n"
+)
+
+
+def test_build_with_an_ambiguous_jurisdiction(tmp_path, capsys):
+    out = tmp_path / "out"
+
+    status = main(["build", str(_page(tmp_path, SILENT_PAGE)), "-o", str(out), "--no-html", "-q",
+                   "--jurisdiction", "鼓楼区"])
+
+    assert status == 2
+    captured = capsys.readouterr()
+    assert "--jurisdiction" in captured.err
+    assert "鼓楼区" in captured.err
+    assert not (out / "report.json").exists()
+
+
+def test_build_with_a_jurisdiction(tmp_path, capsys):
+    out = tmp_path / "out"
+
+    status = main(["build", str(_page(tmp_path, SILENT_PAGE)), "-o", str(out), "--no-html", "-q",
+                   "--jurisdiction", "淮北市杜集区"])
+
+    assert status == 0
+    assert capsys.readouterr().err == ""
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {"org/杜集区财政局", "org/杜集区委"} <= set(report["resolution"])
+    assert "org/区财政局" not in report["resolution"]

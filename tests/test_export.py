@@ -15,7 +15,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from kg.build import build
 from kg.vocab import PROV, RDF, SDO
 
-OUTPUTS = ["graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "graph.html", "report.json"]
+OUTPUTS = ["graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.rdf", "graph.jsonld", "context.jsonld",
+           "graph.graphml", "graph.html", "report.json"]
 
 
 def _trig(out_dir) -> Dataset:
@@ -209,3 +210,34 @@ def test_explain_lists_every_entity_and_fact(explained):
     assert kinds == {"entity", "fact"}
     assert any(r["type"] == "entity" and r["kind"] == "initiative" and r["mentions"][0]["component"] == "kg_initiatives"
                for r in explained)
+
+
+# --- every RDF format holds the same statements ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("graph.nt", "nt"), ("graph.rdf", "xml"), ("graph.ttl", "turtle")])
+def test_triple_formats_hold_the_same_statements(out_dir, dataset, name, fmt):
+    g = Graph().parse(out_dir / name, format=fmt)
+    assert len(g) > 1000
+    assert set(g) == _triples(dataset)
+
+
+def test_quad_formats_keep_the_article_graphs(out_dir):
+    trig = _trig(out_dir)
+    nq = Dataset(default_union=True)
+    nq.parse(out_dir / "graph.nq", format="nquads")
+    assert len(_named_graphs(nq)) == len(_named_graphs(trig)) > 10
+    assert _triples(nq) == _triples(trig)
+
+
+def test_jsonld_uses_the_published_context(out_dir):
+    doc = json.loads((out_dir / "graph.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((out_dir / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert doc["@context"] == context
+    assert context["label"] == {"@id": "rdfs:label", "@language": "zh"}
+    # compact terms are used, and the document still reads back to the same graph
+    assert '"label": "刘明"' in (out_dir / "graph.jsonld").read_text(encoding="utf-8")
+    g = Dataset(default_union=True)
+    g.parse(out_dir / "graph.jsonld", format="json-ld")
+    assert _triples(g) == _triples(_trig(out_dir))
+

@@ -1,4 +1,4 @@
-"""SPARQL over the seed build: kg.query.load_graph / run_query / format_result."""
+"""SPARQL over the seed build: kg.query.load_store / run_query / format_result, and the named queries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from conftest import SEED_NAMES
 from rdflib import Graph
 
-from kg.query import QueryError, format_result, load_graph, run_query
+from kg.query import QueryError, format_result, load_store, named_queries, run_query
 
 FILES = "SELECT ?name WHERE { ?f a schema:DigitalDocument ; schema:name ?name } ORDER BY ?name"
 
@@ -23,16 +23,16 @@ SELECT ?author WHERE {
 """
 
 
-def _select(dataset, query: str) -> list[dict[str, str]]:
-    out = format_result(run_query(dataset, query), "csv")
+def _select(store, query: str) -> list[dict[str, str]]:
+    out = format_result(run_query(store, query), "csv")
     return list(csv.DictReader(io.StringIO(out)))
 
 
 # --- SELECT in every format ---------------------------------------------------------------------
 
 
-def test_select_table(dataset):
-    out = format_result(run_query(dataset, FILES), "table")
+def test_select_table(store):
+    out = format_result(run_query(store, FILES), "table")
     lines = out.splitlines()
 
     assert lines[0].strip() == "name"
@@ -41,9 +41,9 @@ def test_select_table(dataset):
     assert lines[-1] == f"({len(SEED_NAMES)} rows)"
 
 
-def test_select_table_aligns_chinese_columns(dataset):
+def test_select_table_aligns_chinese_columns(store):
     query = AUTHORS_OF.replace("SELECT ?author", "SELECT ?author ?headline") % "烈山经济开发区"
-    lines = format_result(run_query(dataset, query), "table").splitlines()
+    lines = format_result(run_query(store, query), "table").splitlines()
     rows = lines[2:-1]
 
     assert len(rows) == 3
@@ -52,29 +52,29 @@ def test_select_table_aligns_chinese_columns(dataset):
     assert lines[0].startswith("author | ")
 
 
-def test_select_csv(dataset):
-    out = format_result(run_query(dataset, FILES), "csv")
+def test_select_csv(store):
+    out = format_result(run_query(store, FILES), "csv")
     rows = list(csv.reader(io.StringIO(out)))
 
     assert rows[0] == ["name"]
     assert [r[0] for r in rows[1:]] == SEED_NAMES
 
 
-def test_select_csv_keeps_commas_and_line_breaks_of_a_body(dataset):
+def test_select_csv_keeps_commas_and_line_breaks_of_a_body(store):
     query = """
     SELECT ?headline ?body WHERE {
       ?a schema:headline ?headline ; schema:articleBody ?body .
       FILTER(STRSTARTS(STR(?headline), "烈山经济开发区"))
     }"""
-    [row] = _select(dataset, query)
+    [row] = _select(store, query)
 
     assert row["headline"] == "烈山经济开发区 推行“一卡”服务 优化营商环境"
     assert "为精准破解企业难题，拉近政企距离，烈山经济开发区创新推行“一卡”服务模式。" in row["body"]
     assert "\n一卡直通，诉求有门。" in row["body"]
 
 
-def test_select_tsv(dataset):
-    out = format_result(run_query(dataset, FILES), "tsv")
+def test_select_tsv(store):
+    out = format_result(run_query(store, FILES), "tsv")
     rows = list(csv.reader(io.StringIO(out), delimiter="\t"))
 
     assert rows[0] == ["name"]
@@ -82,17 +82,17 @@ def test_select_tsv(dataset):
     assert "," not in out
 
 
-def test_select_tsv_two_columns(dataset):
+def test_select_tsv_two_columns(store):
     query = AUTHORS_OF.replace("SELECT ?author", "SELECT ?author ?headline") % "烈山经济开发区"
-    out = format_result(run_query(dataset, query), "tsv")
+    out = format_result(run_query(store, query), "tsv")
     rows = list(csv.reader(io.StringIO(out), delimiter="\t"))
 
     assert rows[0] == ["author", "headline"]
     assert rows[1:] == [[name, "烈山经济开发区 推行“一卡”服务 优化营商环境"] for name in ("王守明", "王权礼", "陈子龙")]
 
 
-def test_select_json_is_sparql_results_json(dataset):
-    out = format_result(run_query(dataset, FILES), "json")
+def test_select_json_is_sparql_results_json(store):
+    out = format_result(run_query(store, FILES), "json")
     data = json.loads(out)
 
     assert data["head"]["vars"] == ["name"]
@@ -101,21 +101,21 @@ def test_select_json_is_sparql_results_json(dataset):
     assert all(b["name"]["type"] == "literal" for b in bindings)
 
 
-def test_select_json_language_tag(dataset):
+def test_select_json_language_tag(store):
     query = 'SELECT ?h WHERE { ?a schema:headline ?h FILTER(STRSTARTS(STR(?h), "扎紧政府")) }'
-    data = json.loads(format_result(run_query(dataset, query), "json"))
+    data = json.loads(format_result(run_query(store, query), "json"))
 
     [binding] = data["results"]["bindings"]
     assert binding["h"] == {"type": "literal", "value": "扎紧政府“钱袋子”", "xml:lang": "zh"}
 
 
-def test_unbound_variable_is_an_empty_cell(dataset):
+def test_unbound_variable_is_an_empty_cell(store):
     query = """
     SELECT ?name ?missing WHERE {
       ?f a schema:DigitalDocument ; schema:name ?name .
       OPTIONAL { ?f schema:nothingHere ?missing }
     } ORDER BY ?name LIMIT 1"""
-    rows = list(csv.reader(io.StringIO(format_result(run_query(dataset, query), "csv"))))
+    rows = list(csv.reader(io.StringIO(format_result(run_query(store, query), "csv"))))
 
     assert rows == [["name", "missing"], [SEED_NAMES[0], ""]]
 
@@ -123,9 +123,9 @@ def test_unbound_variable_is_an_empty_cell(dataset):
 # --- ASK, CONSTRUCT, errors ---------------------------------------------------------------------
 
 
-def test_ask_true_and_false(dataset):
-    yes = run_query(dataset, 'ASK { ?f schema:name "000_96c8e21aadbbbbe2.txt" }')
-    no = run_query(dataset, 'ASK { ?f schema:name "999_not_a_page.txt" }')
+def test_ask_true_and_false(store):
+    yes = run_query(store, 'ASK { ?f schema:name "000_96c8e21aadbbbbe2.txt" }')
+    no = run_query(store, 'ASK { ?f schema:name "999_not_a_page.txt" }')
 
     assert format_result(yes) == "true\n"
     assert format_result(no) == "false\n"
@@ -133,127 +133,184 @@ def test_ask_true_and_false(dataset):
     assert json.loads(format_result(no, "json"))["boolean"] is False
 
 
-def test_construct_gives_rdf(dataset):
+def test_construct_gives_rdf(store):
     query = "CONSTRUCT { ?f schema:name ?name } WHERE { ?f a schema:DigitalDocument ; schema:name ?name }"
-    turtle = format_result(run_query(dataset, query))
+    turtle = format_result(run_query(store, query))
     g = Graph().parse(data=turtle, format="turtle")
 
     assert sorted(str(o) for o in g.objects()) == SEED_NAMES
     assert len(g) == len(SEED_NAMES)
 
-    jsonld = format_result(run_query(dataset, query), "json")
+    jsonld = format_result(run_query(store, query), "json")
     g2 = Graph().parse(data=jsonld, format="json-ld")
     assert set(g2) == set(g)
 
 
-def test_syntax_error_raises_query_error(dataset):
+def test_syntax_error_raises_query_error(store):
     with pytest.raises(QueryError):
-        run_query(dataset, "SELECT ?h WHERE { ?a schema:headline ?h ")
+        run_query(store, "SELECT ?h WHERE { ?a schema:headline ?h ")
 
 
-def test_unknown_prefix_raises_query_error(dataset):
+def test_unknown_prefix_raises_query_error(store):
     with pytest.raises(QueryError):
-        run_query(dataset, "SELECT ?x WHERE { ?x nope:label ?y }")
+        run_query(store, "SELECT ?x WHERE { ?x nope:label ?y }")
 
 
-def test_load_graph_missing_target(tmp_path):
+def test_load_store_missing_target(tmp_path):
     with pytest.raises(QueryError):
-        load_graph(tmp_path / "no-build-here")
+        load_store(tmp_path / "no-build-here")
 
 
-def test_load_graph_folder_without_a_build(tmp_path):
+def test_load_store_folder_without_a_build(tmp_path):
     (tmp_path / "notes.txt").write_text("不是图谱。\n", encoding="utf-8")
     with pytest.raises(QueryError):
-        load_graph(tmp_path)
+        load_store(tmp_path)
 
 
-def test_load_graph_from_the_turtle_file(out_dir):
-    g = load_graph(out_dir / "graph.ttl")
+def test_load_store_from_the_turtle_file(out_dir):
+    g = load_store(out_dir / "graph.ttl")
     rows = [str(r[0]) for r in run_query(g, FILES)]
 
     assert rows == SEED_NAMES
 
 
-def test_load_graph_file_that_is_not_rdf(tmp_path):
+def test_load_store_file_that_is_not_rdf(tmp_path):
     bad = tmp_path / "graph.ttl"
     bad.write_text("区委书记刘明主持会议并讲话。\n", encoding="utf-8")
     with pytest.raises(QueryError):
-        load_graph(bad)
+        load_store(bad)
 
 
 # --- facts the seed pages state -----------------------------------------------------------------
 
 
-def test_the_lieshan_development_zone_report_is_by_wang_shouming(dataset):
+def test_the_lieshan_development_zone_report_is_by_wang_shouming(store):
     # seeds/000: "烈山经济开发区 推行“一卡”服务 优化营商环境 / ■记者 王守明 通讯员 陈子龙 王权礼"
-    authors = [r["author"] for r in _select(dataset, AUTHORS_OF % "烈山经济开发区")]
+    authors = [r["author"] for r in _select(store, AUTHORS_OF % "烈山经济开发区")]
 
     assert authors == ["王守明", "王权礼", "陈子龙"]
 
 
-def test_reporter_and_correspondent_roles(dataset):
+def test_reporter_and_correspondent_roles(store):
     query = """
     SELECT ?role ?name WHERE {
       ?a schema:headline ?h . FILTER(STRSTARTS(STR(?h), "烈山经济开发区"))
       { ?a kg:reporter ?p BIND("reporter" AS ?role) } UNION { ?a kg:correspondent ?p BIND("correspondent" AS ?role) }
       ?p rdfs:label ?name .
     } ORDER BY ?role ?name"""
-    rows = [(r["role"], r["name"]) for r in _select(dataset, query)]
+    rows = [(r["role"], r["name"]) for r in _select(store, query)]
 
     assert rows == [("correspondent", "王权礼"), ("correspondent", "陈子龙"), ("reporter", "王守明")]
 
 
-def test_photo_story_has_its_photographer(dataset):
+def test_photo_story_has_its_photographer(store):
     # seeds/000: "优质医疗资源下沉 群众家门口享便捷服务 ... ■摄影 记者 冯树凤"
     query = """
     SELECT ?name WHERE {
       ?a schema:headline ?h ; kg:photographer ?p . ?p rdfs:label ?name .
       FILTER(STRSTARTS(STR(?h), "优质医疗资源下沉"))
     }"""
-    assert [r["name"] for r in _select(dataset, query)] == ["冯树凤"]
+    assert [r["name"] for r in _select(store, query)] == ["冯树凤"]
 
 
-def test_liu_ming_holds_a_secretary_post(dataset):
+def test_liu_ming_holds_a_secretary_post(store):
     # seeds/000: "区委书记刘明主持会议并讲话。"
     query = """
     SELECT ?post WHERE {
       ?p rdfs:label ?n . FILTER(STR(?n) = "刘明")
       ?p org:holds ?x . ?x a org:Post ; rdfs:label ?post .
     }"""
-    posts = [r["post"] for r in _select(dataset, query)]
+    posts = [r["post"] for r in _select(store, query)]
 
     assert posts
     assert any(p.endswith("书记") for p in posts)
 
 
-def test_post_holder_is_linked_both_ways(dataset):
+def test_post_holder_is_linked_both_ways(store):
     query = """
     ASK {
       ?p rdfs:label ?n . FILTER(STR(?n) = "刘明")
       ?p org:holds ?post . ?post org:heldBy ?p .
     }"""
-    assert run_query(dataset, query).askAnswer is True
+    assert run_query(store, query).boolean is True
 
 
-def test_dated_article(dataset):
+def test_dated_article(store):
     # seeds/001: "本报讯 11月18日，相山区十一届人大常委会第四十次会议召开。"
     query = """
     SELECT ?d WHERE {
       ?a schema:headline ?h ; kg:dateText ?d .
       FILTER(STRSTARTS(STR(?h), "相山区十一届人大常委会"))
     }"""
-    data = json.loads(format_result(run_query(dataset, query), "json"))
+    data = json.loads(format_result(run_query(store, query), "json"))
     [binding] = data["results"]["bindings"]
 
     assert binding["d"]["value"] == "--11-18"
     assert binding["d"]["datatype"] == "http://www.w3.org/2001/XMLSchema#gMonthDay"
 
 
-def test_every_tian_xiuzhong_report_is_on_the_weidong_page(dataset):
+def test_every_tian_xiuzhong_report_is_on_the_weidong_page(store):
     # seeds/002: every report on the page is by 记者田秀忠; he appears on no other page
     query = """
     SELECT DISTINCT ?file WHERE {
       ?p rdfs:label ?n . FILTER(STR(?n) = "田秀忠")
       ?a schema:author ?p ; schema:isPartOf ?f . ?f schema:name ?file .
     }"""
-    assert [r["file"] for r in _select(dataset, query)] == ["002_d8e10ae50a9c1096.txt"]
+    assert [r["file"] for r in _select(store, query)] == ["002_d8e10ae50a9c1096.txt"]
+
+
+# --- named queries: each runs on the seed build and gives a known answer ------------------------
+
+
+def _named(store, query: str, **params) -> list[dict[str, str]]:
+    answer = run_query(store, named_queries()[query].text, params)
+    return list(csv.DictReader(io.StringIO(format_result(answer, "csv"))))
+
+
+def test_named_queries_are_listed_with_a_description():
+    queries = named_queries()
+    assert {"officials-by-district", "person-posts", "meetings", "organisations-tree", "initiatives",
+            "reporters"} <= set(queries)
+    assert all(q.description for q in queries.values())
+    assert queries["person-posts"].params == ["name"]
+
+
+def test_officials_by_district(store):
+    rows = _named(store, "officials-by-district", district="烈山区")
+    assert {(r["person"], r["post"]) for r in rows} == {
+        ("刘明", "烈山区委书记"), ("孙露露", "烈山区委副书记"), ("孙露露", "烈山区人民政府区长"),
+        ("曹梅", "烈山区人大常委会主任")}
+
+
+def test_person_posts_with_date_file_and_sentence(store):
+    [row] = _named(store, "person-posts", name="刘明")
+    assert (row["post"], row["date"], row["file"]) == ("烈山区委书记", "--09-12", "000_96c8e21aadbbbbe2.txt")
+    assert row["sentence"] == "区委书记刘明主持会议并讲话。"
+
+
+def test_meetings_with_chair_and_attendees(store):
+    rows = {r["meeting"]: r for r in _named(store, "meetings")}
+    meeting = rows["烈山区委常委会扩大会议"]
+    assert meeting["chair"] == "刘明"
+    assert set(meeting["attendees"].split("、")) == {"孙露露", "曹梅"}
+
+
+def test_organisations_of_a_district_as_a_tree(store):
+    rows = {(r["organisation"], r["parent"]) for r in _named(store, "organisations-tree", district="相山区")}
+    assert ("相山区委组织部", "相山区委") in rows
+    assert ("相山区纪委", "相山区委") in rows
+    assert ("相山区委", "") in rows
+
+
+def test_initiatives_with_who_runs_them(store):
+    rows = _named(store, "initiatives")
+    by_name = {r["initiative"]: r for r in rows}
+    assert "送法进校园" in by_name
+    assert any(r["district"] for r in rows)
+
+
+def test_reporters_and_what_they_covered(store):
+    rows = {(r["person"], r["role"]): r for r in _named(store, "reporters")}
+    han = rows[("韩惠", "记者")]
+    assert han["reports"] == "3"
+    assert "相山区政务服务中心开展专项整治行动" in han["headlines"]

@@ -9,14 +9,20 @@ is 烈山区's bureau; 烈山区 is GB/T 2260 code 340604 in 淮北市 (340600),
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from conftest import seed_text
 
+from kg import gazetteer
+from kg.build import build
+from kg.export import iri, to_rdf
 from kg.extract import extract
+from kg.graph import build_graph
 from kg.records import Corpus, Entity, Source
-from kg.resolve import resolve
+from kg.resolve import hint_places, resolve
 from kg.segment import segment
+from kg.vocab import ORG, SDO
 
 SEED_LIESHAN = "000_96c8e21aadbbbbe2.txt"
 SEED_XIANGSHAN = "001_7b6c783239e697ff.txt"
@@ -342,3 +348,319 @@ def test_an_initiative_named_two_ways_is_one_held_apart():
     inits = [e for e in corpus.entities.values() if e.kind == "initiative"]
     assert len(inits) == 1
     assert {"《食品安全法》执法检查", "《中华人民共和国食品安全法》执法检查"} <= inits[0].aliases
+
+
+# --- one official across files of one district; a namesake elsewhere stays apart -----------------
+
+DUJI_MEETING_PAGE = (
+    "杜集区召开经济工作会议\n■记者 王立新\n"
+    "本报讯 3月2日，杜集区召开经济工作会议。区委书记孙振宇主持会议并讲话。"
+    "会议要求，区发展改革委要抓好重点项目调度。\n"
+)
+
+DUJI_TREES_PAGE = (
+    "杜集区开展义务植树活动\n■记者 王立新\n"
+    "本报讯 3月12日，杜集区在朔里镇开展义务植树活动。区委书记孙振宇与干部群众一起挥锹培土。\n"
+)
+
+SUIXI_NAMESAKE_PAGE = (
+    "濉溪县召开重点项目推进会\n■记者 许文静\n"
+    "本报讯 3月5日，濉溪县召开重点项目推进会。县委书记孙振宇主持会议。\n"
+)
+
+
+def people_named(corpus: Corpus, name: str) -> list[Entity]:
+    return labelled(corpus, "person", name)
+
+
+def test_one_official_across_two_files_of_one_district_held_apart():
+    corpus = resolve_pages(("duji-1.txt", DUJI_MEETING_PAGE), ("duji-2.txt", DUJI_TREES_PAGE))
+    person = the(corpus, "person", "孙振宇")
+    assert {aid.split("#")[0] for aid, _ in person.mentions} == {"duji-1.txt", "duji-2.txt"}
+    assert posts_of(corpus, person) == {("书记", "杜集区委")}
+
+
+def test_a_namesake_in_another_county_in_a_third_file_stays_apart_held_apart():
+    corpus = resolve_pages(("duji-1.txt", DUJI_MEETING_PAGE), ("duji-2.txt", DUJI_TREES_PAGE),
+                           ("suixi-1.txt", SUIXI_NAMESAKE_PAGE))
+    people = people_named(corpus, "孙振宇")
+    assert len(people) == 2
+    files = {frozenset(aid.split("#")[0] for aid, _ in p.mentions) for p in people}
+    assert files == {frozenset({"duji-1.txt", "duji-2.txt"}), frozenset({"suixi-1.txt"})}
+    posts = {frozenset(posts_of(corpus, p)) for p in people}
+    assert posts == {frozenset({("书记", "杜集区委")}), frozenset({("书记", "濉溪县委")})}
+
+
+# --- 该局 / 该街道 / 该区 point back --------------------------------------------------------------
+
+
+def entities_with_mention(corpus: Corpus, text: str) -> list[Entity]:
+    return [e for e in corpus.entities.values() if any(m.text == text for _, m in e.mentions)]
+
+
+def test_this_bureau_is_the_bureau_named_before_held_apart():
+    page = ("杜集区财政局开展预算绩效评价\n■记者 王立新\n"
+            "本报讯 近日，区财政局开展预算绩效评价工作。该局还组织专家对12个重点项目进行论证。\n")
+    corpus = resolve_pages(("bureau.txt", page))
+    bureau = the(corpus, "organization", "杜集区财政局")
+    assert "该局" in bureau.aliases
+    assert [e.label for e in entities_with_mention(corpus, "该局")] == ["杜集区财政局"]
+
+
+def test_this_bureau_is_the_nearest_bureau_before_it_held_apart():
+    page = ("杜集区开展农产品质量安全检查\n■记者 王立新\n"
+            "本报讯 近日，区农业农村局联合区市场监管局开展农产品质量安全检查。"
+            "该局执法人员对辖区农贸市场进行了抽检。\n")
+    corpus = resolve_pages(("nearest.txt", page))
+    assert [e.label for e in entities_with_mention(corpus, "该局")] == ["杜集区市场监管局"]
+
+
+def test_this_subdistrict_is_the_subdistrict_named_before_held_apart():
+    page = ("杜集区矿山集街道开展文明创建活动\n■记者 王立新\n"
+            "本报讯 近日，杜集区矿山集街道开展文明创建活动。该街道组织志愿者清理背街小巷卫生死角。\n")
+    corpus = resolve_pages(("street.txt", page))
+    street = the(corpus, "place", "矿山集街道")
+    assert "该街道" in street.aliases
+    assert [e.key for e in entities_with_mention(corpus, "该街道")] == [street.key]
+    assert linked(corpus, "located_in", street, the(corpus, "place", "杜集区"))
+
+
+def test_this_district_is_the_article_district_held_apart():
+    page = ("杜集区召开招商引资工作会议\n■记者 王立新\n"
+            "本报讯 5月6日，淮北市杜集区召开招商引资工作会议。会议指出，该区今年已新签约项目28个。\n")
+    corpus = resolve_pages(("district.txt", page))
+    district = the(corpus, "place", "杜集区")
+    assert "该区" in district.aliases
+    assert [e.key for e in entities_with_mention(corpus, "该区")] == [district.key]
+    assert "该区" not in the(corpus, "place", "淮北市").aliases
+
+
+# --- a unit written after 该局 is that bureau's unit ---------------------------------------------
+
+
+def test_a_squad_of_this_bureau_held_apart():
+    page = ("杜集区市场监管局开展食品安全检查\n■记者 王立新\n"
+            "本报讯 近日，杜集区市场监管局开展食品安全专项检查。该局执法大队队长冯立军带队检查了辖区超市。\n")
+    corpus = resolve_pages(("squad.txt", page))
+    bureau = the(corpus, "organization", "杜集区市场监管局")
+    units = [e for e in corpus.entities.values() if e.kind == "organization" and e.key != bureau.key
+             and "执法大队" in e.label]
+    assert [u.label for u in units] == ["杜集区市场监管局执法大队"]
+    assert linked(corpus, "sub_organization_of", units[0], bureau)
+    assert posts_of(corpus, the(corpus, "person", "冯立军")) == {("队长", "杜集区市场监管局执法大队")}
+
+
+def test_an_office_of_this_bureau_held_apart():
+    page = ("杜集区财政局开展财会监督检查\n■记者 王立新\n"
+            "本报讯 近日，区财政局开展财会监督专项检查。该局办公室主任郑海涛说，检查将持续一个月。\n")
+    corpus = resolve_pages(("office.txt", page))
+    bureau = the(corpus, "organization", "杜集区财政局")
+    units = [e for e in corpus.entities.values() if e.kind == "organization" and e.key != bureau.key
+             and e.label.startswith(bureau.label)]
+    assert [u.label for u in units] == ["杜集区财政局办公室"]
+    assert linked(corpus, "sub_organization_of", units[0], bureau)
+    assert posts_of(corpus, the(corpus, "person", "郑海涛")) == {("主任", "杜集区财政局办公室")}
+
+
+# --- surname + title -------------------------------------------------------------------------------
+
+
+def surname_title_holders(corpus: Corpus, text: str) -> list[Entity]:
+    return [e for e in corpus.entities.values()
+            if any(m.text == text and m.rule == "surname+title" for _, m in e.mentions)]
+
+
+def test_surname_and_title_is_the_person_named_before_held_apart():
+    page = ("杜集区召开安全生产工作会议\n■记者 王立新\n"
+            "本报讯 6月5日，杜集区召开安全生产工作会议。区委书记孙振宇主持会议。"
+            "会上，孙书记强调，要压实安全生产责任。\n")
+    corpus = resolve_pages(("surname.txt", page))
+    person = the(corpus, "person", "孙振宇")
+    assert any(m.text == "孙书记" for _, m in person.mentions)
+    assert "孙书记" in person.aliases
+    assert not labelled(corpus, "person", "孙书记")
+    assert surname_title_holders(corpus, "孙书记") == [person]
+
+
+def test_surname_and_title_picks_the_one_holding_the_title_held_apart():
+    page = ("杜集区召开安全生产工作会议\n■记者 王立新\n"
+            "本报讯 6月5日，杜集区召开安全生产工作会议。区委书记孙振宇主持会议，副区长孙立平通报全区安全生产情况。"
+            "孙书记强调，要压实安全生产责任。\n")
+    corpus = resolve_pages(("surname-titled.txt", page))
+    assert surname_title_holders(corpus, "孙书记") == [the(corpus, "person", "孙振宇")]
+
+
+def test_surname_and_title_left_alone_when_two_people_fit_held_apart():
+    # 区委书记孙振宇 and 区委副书记孙立平: either may be called 孙书记, the text does not say which.
+    page = ("杜集区召开安全生产工作会议\n■记者 王立新\n"
+            "本报讯 6月5日，杜集区召开安全生产工作会议。区委书记孙振宇、区委副书记孙立平出席会议。"
+            "会上，孙书记强调，要压实安全生产责任。\n")
+    corpus = resolve_pages(("surname-two.txt", page))
+    assert len(people_named(corpus, "孙振宇")) == 1
+    assert len(people_named(corpus, "孙立平")) == 1
+    assert surname_title_holders(corpus, "孙书记") == []
+    assert not labelled(corpus, "person", "孙书记")
+
+
+# --- a district name several cities share ---------------------------------------------------------
+
+GULOU_CODES = {"福州市": "350102", "南京市": "320106"}
+
+
+def gulou_page(where: str) -> str:
+    return (f"{where}鼓楼区开展垃圾分类宣传\n■记者 林晓燕\n"
+            f"本报讯 近日，{where}鼓楼区开展垃圾分类宣传活动，志愿者走进社区发放宣传册。\n")
+
+
+def test_the_gazetteer_knows_several_gulou_districts():
+    codes = {c["adcode"] for c in gazetteer.candidates("鼓楼区")}
+    assert len(codes) > 1
+    assert set(GULOU_CODES.values()) <= codes
+
+
+def test_an_ambiguous_district_with_no_city_is_left_uncoded_held_apart():
+    corpus = resolve_pages(("gulou.txt", gulou_page("")))
+    gulou = the(corpus, "place", "鼓楼区")
+    assert "adcode" not in gulou.attrs
+    assert "parent" not in gulou.attrs
+    assert not labelled(corpus, "place", "福州市")
+    assert not labelled(corpus, "place", "南京市")
+
+
+@pytest.mark.parametrize("city", sorted(GULOU_CODES))
+def test_an_ambiguous_district_with_its_city_is_coded_held_apart(city):
+    corpus = resolve_pages((f"gulou-{city}.txt", gulou_page(city)))
+    gulou = the(corpus, "place", "鼓楼区")
+    assert gulou.attrs.get("adcode") == GULOU_CODES[city]
+    assert linked(corpus, "located_in", gulou, the(corpus, "place", city))
+
+
+# --- a county up to its province --------------------------------------------------------------------
+
+
+def test_county_chain_to_the_province_held_apart():
+    codes = {name: gazetteer.candidates(name)[0]["adcode"] for name in ("濉溪县", "淮北市", "安徽省")}
+    assert codes == {"濉溪县": "340621", "淮北市": "340600", "安徽省": "340000"}
+    page = ("濉溪县开展安全生产大检查\n■记者 许文静\n"
+            "本报讯 4月2日，淮北市濉溪县开展安全生产大检查。\n")
+    corpus = resolve_pages(("chain.txt", page))
+    county, city, province = (the(corpus, "place", n) for n in ("濉溪县", "淮北市", "安徽省"))
+    assert (county.attrs["adcode"], city.attrs["adcode"], province.attrs["adcode"]) == ("340621", "340600", "340000")
+    assert county.attrs["parent"] == city.key
+    assert city.attrs["parent"] == province.key
+    assert linked(corpus, "located_in", county, city)
+    assert linked(corpus, "located_in", city, province)
+
+
+def test_county_chain_to_the_province_when_only_the_county_is_named_held_apart():
+    # The page names 濉溪县 only; its city and province come from the gazetteer and are linked all the way up.
+    page = "濉溪县开展安全生产大检查\n■记者 许文静\n本报讯 4月2日，濉溪县开展安全生产大检查。\n"
+    corpus = resolve_pages(("chain-county.txt", page))
+    county, city, province = (the(corpus, "place", n) for n in ("濉溪县", "淮北市", "安徽省"))
+    assert (county.attrs["adcode"], city.attrs["adcode"], province.attrs["adcode"]) == ("340621", "340600", "340000")
+    assert county.attrs["parent"] == city.key
+    assert city.attrs["parent"] == province.key
+    assert linked(corpus, "located_in", county, city)
+    assert linked(corpus, "located_in", city, province)
+
+
+# --- a jurisdiction hint: --jurisdiction, kg.toml ---------------------------------------------------
+
+SILENT_PAGE = (
+    "区财政局开展预算绩效评价\n■记者 王立新\n"
+    "本报讯 近日，区财政局开展预算绩效评价工作。区委副书记、区长郑海涛到区财政局调研。\n"
+)
+
+
+def test_hint_places_reads_district_city_and_province():
+    assert hint_places("淮北市烈山区") == {"district": "烈山区", "city": "淮北市", "province": "安徽省"}
+    assert hint_places("福州市鼓楼区") == {"district": "鼓楼区", "city": "福州市", "province": "福建省"}
+    assert hint_places("鼓楼区") == {}
+    assert hint_places(None) == {}
+
+
+def org_labels(result) -> set[str]:
+    return {e.label for e in result.corpus.entities.values() if e.kind == "organization"}
+
+
+def test_a_jurisdiction_hint_names_the_organs(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "silent.txt").write_text(SILENT_PAGE, encoding="utf-8")
+
+    result = build([str(pages)], tmp_path / "out", html=False, jurisdiction="淮北市烈山区")
+
+    assert {"烈山区委", "烈山区财政局"} <= org_labels(result)
+    assert not {"区委", "区财政局"} & org_labels(result)
+    assert posts_of(result.corpus, the(result.corpus, "person", "郑海涛")) == {
+        ("副书记", "烈山区委"), ("区长", "烈山区人民政府")}
+    assert the(result.corpus, "place", "烈山区").attrs["adcode"] == "340604"
+
+
+def test_a_folder_kg_toml_names_the_organs(tmp_path):
+    pages = tmp_path / "duji"
+    pages.mkdir()
+    (pages / "silent.txt").write_text(SILENT_PAGE, encoding="utf-8")
+    (pages / "kg.toml").write_text('jurisdiction = "淮北市杜集区"\n', encoding="utf-8")
+
+    result = build([str(pages)], tmp_path / "out", html=False)
+
+    assert {"杜集区委", "杜集区财政局"} <= org_labels(result)
+    assert not {"区委", "区财政局"} & org_labels(result)
+    assert result.corpus.problems == []
+
+
+def test_a_broken_kg_toml_is_reported_and_the_pages_still_read(tmp_path):
+    pages = tmp_path / "broken"
+    pages.mkdir()
+    (pages / "silent.txt").write_text(SILENT_PAGE, encoding="utf-8")
+    settings = pages / "kg.toml"
+    settings.write_text('jurisdiction = "淮北市杜集区\n', encoding="utf-8")  # unterminated string
+
+    result = build([str(pages)], tmp_path / "out", html=False)
+
+    problems = [p for p in result.corpus.problems if Path(p.path).resolve() == settings.resolve()]
+    assert len(problems) == 1
+    assert "kg.toml" in problems[0].path
+    assert [s.name for s in result.corpus.sources] == ["silent.txt"]
+    assert result.corpus.articles
+    assert "郑海涛" in {e.label for e in result.corpus.entities.values() if e.kind == "person"}
+
+
+# --- sub-organisations, in the corpus and in RDF --------------------------------------------------
+
+ORGANS_PAGE = (
+    "杜集区召开组织工作会议\n■记者 王立新\n"
+    "本报讯 5月8日，杜集区召开组织工作会议。区委书记孙振宇出席会议，区委组织部部长何志远主持会议。"
+    "区纪委书记冯立军列席会议。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def organs() -> Corpus:
+    return resolve_pages(("organs.txt", ORGANS_PAGE))
+
+
+def test_sub_organisations_held_apart(organs):
+    committee = the(organs, "organization", "杜集区委")
+    department = the(organs, "organization", "杜集区委组织部")
+    discipline = the(organs, "organization", "杜集区纪委")
+    assert linked(organs, "sub_organization_of", department, committee)
+    assert linked(organs, "sub_organization_of", discipline, committee)
+    rules = {f.subject: f.rule for f in organs.facts if f.kind == "sub_organization_of"}
+    assert rules[discipline.key] == "organ-under-organ"
+    assert not linked(organs, "sub_organization_of", committee, department)
+
+
+def test_sub_organisations_and_area_served_in_rdf_held_apart(organs):
+    ds = to_rdf(build_graph(organs))
+    triples = {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
+    committee = iri(the(organs, "organization", "杜集区委").key)
+    department = iri(the(organs, "organization", "杜集区委组织部").key)
+    discipline = iri(the(organs, "organization", "杜集区纪委").key)
+    district = iri(the(organs, "place", "杜集区").key)
+    assert (department, ORG.subOrganizationOf, committee) in triples
+    assert (discipline, ORG.subOrganizationOf, committee) in triples
+    assert (committee, ORG.hasSubOrganization, department) in triples
+    assert (committee, SDO.areaServed, district) in triples
+    assert (department, SDO.areaServed, district) in triples

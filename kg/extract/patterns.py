@@ -578,7 +578,7 @@ def _common_word(word: str) -> bool:
         return False
     freq = jieba.get_FREQ(word) or 0
     tag = jieba.posseg.dt.word_tag_tab.get(word, "")
-    return freq >= COMMON_WORD_FREQ and not tag.startswith(("nr", "ns"))
+    return freq >= COMMON_WORD_FREQ and not tag.startswith(("nr", "ns", "nz"))
 
 
 def _tagged_name(name: str) -> bool:
@@ -654,6 +654,8 @@ def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
     if sm is None:
         return None, tstart
     unit = _noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2, extra=("v", "vn"))
+    if re.search(r"该[局委院办所部]$", text[:sm.start()]):
+        unit = sm.start()  # 该局办公室: the unit's name is the suffix word alone
     if unit is not None and re.search(r"该[局委院办所部]$", text[:unit]):
         start = unit  # 该局低保管理中心: a unit of the body just named, whose name may hold a verb (低保)
     else:
