@@ -5,6 +5,7 @@
     kg query DIR --file q.rq
     kg query DIR --named officials-by-district [--param district=烈山区]; kg query --list
     kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
+    kg serve DIR [--port N]                SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
 """
 
 from __future__ import annotations
@@ -99,6 +100,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .query import QueryError, load_store
+    from .serve import make_server
+
+    try:
+        store = load_store(Path(args.target))
+        server = make_server(store, args.host, args.port)
+    except QueryError as err:
+        print(f"kg serve: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        print(f"kg serve: cannot listen on {args.host}:{args.port}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    host, port = server.server_address[:2]
+    print(f"SPARQL endpoint: http://{host}:{port}/sparql  ({len(store)} statements; Ctrl-C stops it)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese local-government news pages.")
     p.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -126,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     q.set_defaults(func=cmd_query)
+
+    v = sub.add_parser("serve", help="a SPARQL 1.1 Protocol endpoint over a build, at /sparql")
+    v.add_argument("target", help="a build folder or an RDF file")
+    v.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    v.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("explain", help="why a node is in the graph: its mentions, rules and facts")
     e.add_argument("target", help="a build folder made with --explain (or its explain.jsonl)")

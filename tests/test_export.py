@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.build import build
-from kg.vocab import PROV, RDF, SDO
+from kg.vocab import KG, ORG, PROV, RDF, SDO
 
 OUTPUTS = ["graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.rdf", "graph.jsonld", "context.jsonld",
            "graph.graphml", "graph.html", "report.json"]
@@ -241,3 +241,38 @@ def test_jsonld_uses_the_published_context(out_dir):
     g.parse(out_dir / "graph.jsonld", format="json-ld")
     assert _triples(g) == _triples(_trig(out_dir))
 
+
+
+# --- the kg: vocabulary -----------------------------------------------------------------------------
+
+
+def test_every_kg_term_the_build_uses_is_declared(dataset):
+    from importlib import resources
+
+    from rdflib import OWL, RDFS
+
+    from kg.vocab import KG
+
+    onto = Graph().parse(data=resources.files("kg").joinpath("ontology.ttl").read_text(encoding="utf-8"), format="turtle")
+    used = {p for _, p, _ in dataset.triples((None, None, None)) if str(p).startswith(str(KG))}
+    used |= {o for o in dataset.objects(None, RDF.type) if str(o).startswith(str(KG))}
+    assert len(used) > 10
+    for term in used:
+        assert {lit.language for lit in onto.objects(term, RDFS.label)} >= {"zh", "en"}, term
+        assert list(onto.objects(term, RDFS.comment)), term
+        if (term, RDF.type, OWL.Class) in onto:
+            assert list(onto.objects(term, RDFS.subClassOf)), f"{term} maps to no standard class"
+        else:
+            assert list(onto.objects(term, RDFS.domain)) or list(onto.objects(term, RDFS.range)), term
+
+
+def test_iris_do_not_change_when_other_files_are_added(out_dir, tmp_path):
+    """An entity's IRI comes from its resolved identity, not from run order: building one page
+    alone names its people, places and bodies with the IRIs of the whole build."""
+    with contextlib.chdir(ROOT):
+        build(["seeds/002_d8e10ae50a9c1096.txt"], tmp_path, html=False)
+    typed = "SELECT DISTINCT ?e WHERE { ?e a ?t FILTER(?t IN (schema:Person, schema:Place, org:Organization, kg:Initiative)) }"
+    alone = {str(r[0]) for r in Graph().parse(tmp_path / "graph.ttl").query(typed, initNs={"schema": SDO, "org": ORG, "kg": KG})}
+    whole = {str(r[0]) for r in Graph().parse(out_dir / "graph.ttl").query(typed, initNs={"schema": SDO, "org": ORG, "kg": KG})}
+    assert len(alone) > 50
+    assert alone <= whole, sorted(alone - whole)[:10]
