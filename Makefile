@@ -3,7 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint
+# the browser tests drive Debian's Chromium (never a browser a test tool downloads) and need a CJK font
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: run test lint browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,10 +19,16 @@ run: $(BIN)/python
 	$(BIN)/kg build seeds -o output
 
 # 2. install what the tests need and run them
-test: $(BIN)/python
+test: $(BIN)/python browser
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/python
 	$(BIN)/ruff check kg tests
+
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
+	fi

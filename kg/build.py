@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .export import to_rdf, write_atomic, write_explain, write_graphml, write_rdf
+from .export import to_rdf, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
 from .read import read
@@ -82,7 +82,8 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     timings["rdf"] += time.perf_counter() - t
     t = time.perf_counter()
     write_graphml(graph, out / "graph.graphml")
-    outputs.append(out / "graph.graphml")
+    write_node_link(graph, out / "graph.json")
+    outputs += [out / "graph.graphml", out / "graph.json"]
     timings["graphml"] += time.perf_counter() - t
     if explain:
         write_explain(corpus, out / "explain.jsonl")

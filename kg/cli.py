@@ -6,6 +6,7 @@
     kg query DIR --named officials-by-district [--param district=烈山区]; kg query --list
     kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
     kg serve DIR [--port N]                SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
+    kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
 """
 
 from __future__ import annotations
@@ -124,6 +125,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from .export import read_node_link
+    from .render import focus, render_html
+
+    source = Path(args.target) / "graph.json" if Path(args.target).is_dir() else Path(args.target)
+    if not source.is_file():
+        print(f"kg view: {source}: no such file (run `kg build` first)", file=sys.stderr)
+        return EXIT_USAGE
+    graph = read_node_link(source)
+    title = "kg"
+    if args.focus:
+        try:
+            graph = focus(graph, args.focus, args.hops)
+        except KeyError:
+            print(f"kg view: no node named {args.focus!r} in {source}", file=sys.stderr)
+            return EXIT_USAGE
+        title = f"kg: {args.focus}（{args.hops} 跳）"
+    out = Path(args.output)
+    render_html(graph, out, title=title)
+    print(f"wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese local-government news pages.")
     p.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -157,6 +181,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.set_defaults(func=cmd_serve)
+
+    w = sub.add_parser("view", help="an HTML network of a build, or of one node's neighbourhood")
+    w.add_argument("target", help="a build folder (its graph.json is read)")
+    w.add_argument("--focus", metavar="NAME", help="only what lies within --hops links of this node (name or key)")
+    w.add_argument("--hops", type=int, default=2, help="how far from the focus (default 2)")
+    w.add_argument("-o", "--output", default="view.html", help="the HTML file to write (default view.html)")
+    w.set_defaults(func=cmd_view)
 
     e = sub.add_parser("explain", help="why a node is in the graph: its mentions, rules and facts")
     e.add_argument("target", help="a build folder made with --explain (or its explain.jsonl)")

@@ -298,6 +298,18 @@ def write_explain(corpus: Corpus, path: Path) -> None:
     write_atomic(path, write)
 
 
+def write_node_link(g: nx.MultiDiGraph, path: Path) -> None:
+    """``graph.json``: the graph as networkx node-link JSON, every attribute kept (``kg view``
+    reads it; so can networkx, igraph or d3 users)."""
+    data = nx.node_link_data(g, edges="edges")
+    write_atomic(path, lambda p: p.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8"))
+
+
+def read_node_link(path: Path) -> nx.MultiDiGraph:
+    with path.open(encoding="utf-8") as fh:
+        return nx.node_link_graph(json.load(fh), edges="edges", multigraph=True, directed=True)
+
+
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
     """GraphML for Gephi, Cytoscape and igraph: lists become ``|``-joined strings, the node's
     RDF IRI is kept so the two worlds can be joined."""

@@ -44,6 +44,7 @@ EDGE_KIND_ZH = {
     "chaired": "主持",
     "attended": "出席",
     "part_of": "隶属",
+    "sub_organization_of": "下属于",
     "located_in": "位于",
     "runs": "开展",
     "authored": "作者",
@@ -55,6 +56,7 @@ EDGE_COLOR = {
     "chaired": "#8e44ad",
     "attended": "#b39ddb",
     "part_of": "#2e86c1",
+    "sub_organization_of": "#5dade2",
     "located_in": "#58a55c",
     "runs": "#e67e22",
     "authored": "#aaaaaa",
@@ -215,6 +217,8 @@ def _short(text: str, limit: int) -> str:
 
 
 def _article_headline(graph: nx.MultiDiGraph, article_id: str) -> str:
+    if article_id in graph.graph.get("headlines", {}):  # a focused view keeps them without the nodes
+        return str(graph.graph["headlines"][article_id])
     node = graph.nodes.get(f"article/{article_id}") if article_id else None
     if node:
         return str(node.get("label") or node.get("headline") or article_id)
@@ -464,3 +468,25 @@ def _write_atomic(path: pathlib.Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def focus(graph: nx.MultiDiGraph, name: str, hops: int = 2) -> nx.MultiDiGraph:
+    """The part of ``graph`` within ``hops`` links of the node named ``name`` (its key, label or
+    another name), without the article and file nodes that would join everything to everything.
+    Raises KeyError when no node has that name."""
+    drawable = graph.subgraph(_drawable_nodes(graph))
+    hits = [n for n, d in drawable.nodes(data=True)
+            if n == name or d.get("label") == name or name in (d.get("aliases") or [])]
+    if not hits:
+        raise KeyError(name)
+    links = nx.Graph()
+    links.add_nodes_from(drawable)
+    links.add_edges_from((u, v) for u, v, d in drawable.edges(data=True) if d.get("kind") not in HIDDEN_EDGE_KINDS)
+    keep: set[str] = set()
+    for hit in hits:
+        keep |= set(nx.ego_graph(links, hit, radius=hops))
+    out = graph.subgraph(keep).copy()
+    out.graph["headlines"] = {n.split("/", 1)[1]: d.get("label") for n, d in graph.nodes(data=True)
+                              if d.get("kind") == "article"}
+    return out
+

@@ -175,3 +175,42 @@ def test_big_graph_laid_out_in_python(tmp_path):
     assert data["options"]["edges"]["smooth"] is False
     assert all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float) for n in data["nodes"])
     assert len({(n["x"], n["y"]) for n in data["nodes"]}) > 450
+
+
+# --- kg view: one node's neighbourhood, from the build's graph.json ---------------------------------
+
+
+def test_focus_keeps_what_lies_within_the_hops(out_dir):
+    from kg.export import read_node_link
+    from kg.render import focus
+
+    graph = read_node_link(out_dir / "graph.json")
+    world = focus(graph, "刘明", hops=1)
+    labels = {d["label"] for _, d in world.nodes(data=True)}
+    assert {"刘明", "烈山区委"} <= labels
+    assert "卫东区委" not in labels  # another district's committee lies farther away
+    assert not any(d["kind"] == "source" for _, d in world.nodes(data=True))
+    wider = focus(graph, "刘明", hops=2)
+    assert wider.number_of_nodes() > world.number_of_nodes()
+    # headlines stay available to the tooltips even though article nodes are not drawn
+    assert any("巩固拓展学习教育成果" in h for h in wider.graph["headlines"].values())
+
+
+def test_focus_on_an_unknown_name_raises(out_dir):
+    from kg.export import read_node_link
+    from kg.render import focus
+
+    with pytest.raises(KeyError):
+        focus(read_node_link(out_dir / "graph.json"), "不存在的人")
+
+
+def test_kg_view_writes_a_focused_page(out_dir, tmp_path):
+    from kg.cli import main
+
+    target = tmp_path / "liu.html"
+    assert main(["view", str(out_dir), "--focus", "刘明", "--hops", "1", "-o", str(target)]) == 0
+    page = target.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1))
+    names = {n["name"] for n in data["nodes"]}
+    assert "刘明" in names and "卫东区委" not in names
+    assert main(["view", str(out_dir), "--focus", "不存在的人", "-o", str(tmp_path / "x.html")]) == 2
