@@ -7,6 +7,7 @@
     kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
     kg serve DIR [--port N]                SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
+    kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
 """
 
 from __future__ import annotations
@@ -148,6 +149,26 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_INVALID = 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import ValidationError, format_violations, validate
+
+    try:
+        result = validate(Path(args.target))
+    except ValidationError as err:
+        print(f"kg validate: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if result.conforms:
+        print(f"{args.target}: conforms to kg's SHACL shapes")
+        return EXIT_OK
+    print(format_violations(result))
+    print(f"{args.target}: {len(result.violations)} violation{'s' if len(result.violations) != 1 else ''}",
+          file=sys.stderr)
+    return EXIT_INVALID
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese local-government news pages.")
     p.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -181,6 +202,10 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.set_defaults(func=cmd_serve)
+
+    c = sub.add_parser("validate", help="check a build's RDF against kg's SHACL shapes (exit 1 on violations)")
+    c.add_argument("target", help="a build folder (its graph.ttl) or an RDF file")
+    c.set_defaults(func=cmd_validate)
 
     w = sub.add_parser("view", help="an HTML network of a build, or of one node's neighbourhood")
     w.add_argument("target", help="a build folder (its graph.json is read)")
