@@ -112,6 +112,7 @@ class Resolver:
         self.page_city: str | None = None  # the city the current page's paper reports from
         self.ctx: Context | None = None  # the article being resolved
         self.page_hint: dict[str, str] = {}  # level → place, from the page's jurisdiction hint
+        self.national: set[str] = set()  # names that hold a central post (总书记): one node nationwide
         self.initiative_keys: dict[tuple[str, str], str] = {}  # (where, a name it goes by) → entity key
 
     # -- entities ---------------------------------------------------------------------------
@@ -313,6 +314,9 @@ class Resolver:
                 label = self._zone_for(m.text, ctx)
                 if not label:
                     return None
+                city = ctx.get("city") or self.page_city
+                if city and not self.place_info.get(label, {}).get("parent"):
+                    self.place_info.setdefault(label, {"level": "zone"})["parent"] = city  # a zone lies in its city
                 return self.place_entity(label, "zone", aid, m, "bare-zone→article-zone").key
             label = self.place_label(m)
             level = self.place_level(m, label)
@@ -346,6 +350,8 @@ class Resolver:
                 city = self.page_city or ctx.get("city", "district") or "-"
                 return self.entity(f"person/{city}/{m.text}", "person", m.text, aid, m,
                                    "byline-name-in-text").key
+            if m.text in self.national:  # 习近平 is one node, whichever district's paper names him
+                return self.entity(f"person/中央/{m.text}", "person", m.text, aid, m, "holds-a-central-post").key
             where = ctx.get("district", "city") or "-"
             return self.entity(f"person/{where}/{m.text}", "person", m.text, aid, m, m.rule).key
         if m.kind == "initiative":
@@ -551,8 +557,11 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
     """Resolve all articles; articles of one page share a page-level place context."""
     resolver = Resolver()
     by_page: dict[str, list[Extraction]] = {}
+    titles = _titles()
     for ex in extractions:
         by_page.setdefault(ex.article.source, []).append(ex)
+        resolver.national |= {ex.mentions[r.subject].text for r in ex.relations if r.kind == "holds"
+                              and titles.get(r.attrs.get("title", ""), {}).get("organ") == "central"}
     hints = {s.name: s.jurisdiction for s in corpus.sources if s.jurisdiction}
     for name, page in by_page.items():
         resolver.page_hint = hint_places(hints.get(name))

@@ -799,8 +799,11 @@ def meetings(doc: Doc) -> None:
         mstart = sent.start + m.start(g)
         mend = sent.start + m.end(g)
         # trim a leading date or place-time clause: "11月22日下午，相山区召开" has no name there
-        lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?，?)", text[mstart:mend])
-        found.append((si, mstart + (lead.end() if lead else 0), mend))
+        lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?[，,]?)", text[mstart:mend])
+        mstart += lead.end() if lead else 0
+        if text[mstart:mend] in GENERIC_MEETINGS or mend - mstart < 3 or text[mstart:mend].endswith(NOT_MEETINGS):
+            continue
+        found.append((si, mstart, mend))
     for n, (si, mstart, mend) in enumerate(found):
         midx = doc.add("meeting", mstart, mend, "meeting-sentence")
         # who chaired / attended: this and the next sentences, up to another meeting's
@@ -819,11 +822,19 @@ def meetings(doc: Doc) -> None:
                         doc.relations.append(Relation(kind, pidx, midx, f"meeting-{verb}", doc.sentence_at(vpos)))
 
 
+# (常委会 names a meeting after 召开 — 召开区委常委会 — but the body before it: 区人大常委会召开第十八次会议)
+MEETING_NOUNS = ("会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|现场会|观摩会|例会|大会|年会|论坛|仪式|典礼"
+                 "|常委会|全会|听证会|联席会")
 MEETING_RE = re.compile(
-    rf"(?:召开|举行|举办)([“\"]?[^，。；“”]{{0,30}}[”\"]?[^，。；]{{0,30}}?(?:会议|会|仪式))"
-    rf"|([{HAN}\d“”\"（）]{{2,50}}?(?:会议|推进会|座谈会|交流会|动员会|部署会|调度会|培训会|工作会|现场会|例会|大会"
-    rf"|仪式|典礼))(?:暨[^，。]{{2,30}}?会议)?(?:在[^，。]{{1,20}})?(?:召开|举行|开幕|隆重开幕)"
+    rf"(?:召开|举行|举办)([“\"]?[^，。；“”,;]{{0,30}}[”\"]?[^，。；,;]{{0,30}}?(?:{MEETING_NOUNS}|会))(?![演展议])"
+    rf"|([{HAN}\d“”\"（）]{{2,50}}?(?:{MEETING_NOUNS.replace('|常委会', '')}))(?:暨[^，。,;]{{2,30}}?会议)?"
+    rf"(?:在[^，。,;]{{1,20}})?"
+    rf"(?:召开|举行|开幕|隆重开幕)"
     rf"|(?:出席|参加)([{HAN}]{{2,8}}?(?:仪式|典礼))")
+# Words ending in 会 that name a body or a thing, not a meeting.
+NOT_MEETINGS = ("协会", "学会", "工会", "商会", "社会", "机会", "财会", "委员会", "委会", "理事会", "联合会", "基金会", "都会")
+# Names that say only what kind of meeting it was: no node for them.
+GENERIC_MEETINGS = frozenset({"会议", "专题会议", "联席会议", "工作会议", "专题会", "例会", "大会", "仪式", "会"})
 
 
 def _subject_before(doc: Doc, vpos: int) -> list[int]:
