@@ -8,6 +8,7 @@
     kg serve DIR [--port N]                SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
     kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
+    kg export DIR --to neo4j|gexf|csv|parquet -o OUT   files for graph databases and tables
 """
 
 from __future__ import annotations
@@ -149,6 +150,25 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import graphdb
+    from .export import read_node_link
+
+    source = Path(args.target) / "graph.json" if Path(args.target).is_dir() else Path(args.target)
+    if not source.is_file():
+        print(f"kg export: {source}: no such file (run `kg build` first)", file=sys.stderr)
+        return EXIT_USAGE
+    graph = read_node_link(source)
+    out = Path(args.output)
+    if args.to == "gexf":
+        out.mkdir(parents=True, exist_ok=True)
+        written = graphdb.write_gexf(graph, out / "graph.gexf")
+    else:
+        written = graphdb.FORMATS[args.to](graph, out)
+    print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out}: " + ", ".join(p.name for p in written))
+    return EXIT_OK
+
+
 EXIT_INVALID = 1
 
 
@@ -202,6 +222,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.set_defaults(func=cmd_serve)
+
+    x = sub.add_parser("export", help="files for graph databases and tables: neo4j, gexf, csv, parquet")
+    x.add_argument("target", help="a build folder (its graph.json is read)")
+    x.add_argument("--to", required=True, choices=["neo4j", "gexf", "csv", "parquet"],
+                   help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables")
+    x.add_argument("-o", "--output", required=True, help="the folder to write into")
+    x.set_defaults(func=cmd_export)
 
     c = sub.add_parser("validate", help="check a build's RDF against kg's SHACL shapes (exit 1 on violations)")
     c.add_argument("target", help="a build folder (its graph.ttl) or an RDF file")

@@ -1,0 +1,240 @@
+"""Exports for graph databases and tables, from a build's graph (``graph.json``):
+
+- ``neo4j``: CSV files in the ``neo4j-admin database import`` format (one node file per label, one
+  relationship file per type and pair of labels, typed headers) and ``load.cypher`` for ``LOAD
+  CSV`` into a running server;
+- ``gexf``: GEXF for Gephi (GraphML is written by every build);
+- ``csv`` / ``parquet``: flat tables (entities, posts, mentions, relations) for pandas, polars
+  and DuckDB.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+
+from .export import iri
+
+LABELS = {"person": "Person", "organization": "Organization", "place": "Place", "initiative": "Initiative",
+          "meeting": "Meeting", "article": "Article", "source": "Source"}
+# Every node also carries this label, so that LOAD CSV can match either end of a relationship
+# by one index whatever its kind.
+COMMON_LABEL = "Entity"
+# node properties by kind, with their neo4j-admin type ("" is string)
+NODE_PROPERTIES: dict[str, list[tuple[str, str]]] = {
+    "*": [("label", ""), ("iri", ""), ("aliases", "string[]"), ("mentions", "int"), ("articles", "string[]")],
+    "article": [("headline", ""), ("date", ""), ("kicker", ""), ("file", ""), ("index", "int"), ("text", "")],
+    "place": [("level", ""), ("adcode", ""), ("lat", "float"), ("lon", "float")],
+    "organization": [("organ", "")],
+    "meeting": [("date", "")],
+    "source": [("path", ""), ("encoding", "")],
+}
+EDGE_PROPERTIES = [("label", ""), ("title", ""), ("role", ""), ("article", ""), ("file", ""), ("sentence", ""),
+                   ("start", "int"), ("end", "int"), ("rule", "")]
+ARRAY_DELIMITER = ";"  # neo4j-admin's default
+
+
+def rel_type(kind: str) -> str:
+    return kind.upper()
+
+
+def node_columns(kind: str) -> list[tuple[str, str]]:
+    return NODE_PROPERTIES["*"] + NODE_PROPERTIES.get(kind, [])
+
+
+def _value(value, typ: str) -> str:
+    if value is None:
+        return ""
+    if typ == "string[]":
+        items = value if isinstance(value, list | tuple | set) else [value]
+        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, "；") for v in items)
+    return str(value)
+
+
+def _header(name: str, typ: str) -> str:
+    return f"{name}:{typ}" if typ else name
+
+
+def _writer(path: Path):
+    fh = path.open("w", encoding="utf-8", newline="")
+    # every field quoted: Chinese text with commas, quotes and line breaks stays one field
+    return fh, csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+
+
+def write_neo4j(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    """``nodes_<Label>.csv`` and ``rels_<TYPE>_<From>_<To>.csv`` for ``neo4j-admin database
+    import full``, and ``load.cypher`` for ``LOAD CSV`` into a running server."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for n, d in graph.nodes(data=True):
+        by_kind[d.get("kind", "unknown")].append(n)
+    for kind, nodes in sorted(by_kind.items()):
+        label = LABELS.get(kind, kind.title())
+        columns = node_columns(kind)
+        path = out / f"nodes_{label}.csv"
+        fh, w = _writer(path)
+        with fh:
+            w.writerow(["id:ID"] + [_header(c, t) for c, t in columns] + [":LABEL"])
+            for n in sorted(nodes):
+                d = {**graph.nodes[n], "iri": str(iri(n))}
+                w.writerow([n] + [_value(d.get(c), t) for c, t in columns] + [f"{label};{COMMON_LABEL}"])
+        written.append(path)
+    groups: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = defaultdict(list)
+    for u, v, d in graph.edges(data=True):
+        start = LABELS.get(graph.nodes[u].get("kind", ""), "Entity")
+        end = LABELS.get(graph.nodes[v].get("kind", ""), "Entity")
+        groups[(rel_type(d.get("kind", "related")), start, end)].append((u, v, d))
+    for (typ, start, end), edges in sorted(groups.items()):
+        path = out / f"rels_{typ}_{start}_{end}.csv"
+        fh, w = _writer(path)
+        with fh:
+            w.writerow([":START_ID", ":END_ID", ":TYPE"] + [_header(c, t) for c, t in EDGE_PROPERTIES])
+            for u, v, d in sorted(edges, key=lambda e: (e[0], e[1], str(e[2].get("article")))):
+                w.writerow([u, v, typ] + [_value(d.get(c), t) for c, t in EDGE_PROPERTIES])
+        written.append(path)
+    cypher = out / "load.cypher"
+    cypher.write_text(load_cypher(written), encoding="utf-8")
+    return written + [cypher]
+
+
+def _cypher_value(column: str, typ: str) -> str:
+    field = f"row.`{_header(column, typ)}`"
+    if typ == "int":
+        return f"toInteger({field})"
+    if typ == "float":
+        return f"toFloat({field})"
+    if typ == "string[]":
+        return f"CASE WHEN {field} = '' THEN [] ELSE split({field}, '{ARRAY_DELIMITER}') END"
+    return f"nullIf({field}, '')"
+
+
+def load_cypher(files: list[Path]) -> str:
+    """Cypher for a running Neo4j (5.x) that reads the CSVs from its import folder; labels and
+    types are back-quoted so that any name is safe."""
+    lines = ["// kg: load the CSVs of `kg export --to neo4j` (copied into Neo4j's import folder) into a running server.",
+             "// Run with: cypher-shell -f load.cypher",
+             f"CREATE CONSTRAINT kg_entity_id IF NOT EXISTS FOR (n:`{COMMON_LABEL}`) REQUIRE n.id IS UNIQUE;", ""]
+    for path in files:
+        m = re.fullmatch(r"nodes_(\w+)\.csv", path.name)
+        if m:
+            label = m.group(1)
+            kind = next((k for k, v in LABELS.items() if v == label), label.lower())
+            props = ", ".join(f"`{c}`: {_cypher_value(c, t)}" for c, t in node_columns(kind))
+            lines += [f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row",
+                      f"CALL (row) {{ CREATE (n:`{label}`:`{COMMON_LABEL}` {{id: row.`id:ID`, {props}}}) }}"
+                      " IN TRANSACTIONS OF 10000 ROWS;", ""]
+    for path in files:
+        m = re.fullmatch(r"rels_([A-Z_]+)_(\w+)_(\w+)\.csv", path.name)
+        if m:
+            typ, start, end = m.groups()
+            props = ", ".join(f"`{c}`: {_cypher_value(c, t)}" for c, t in EDGE_PROPERTIES)
+            lines += [f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row",
+                      f"CALL (row) {{ MATCH (a:`{start}` {{id: row.`:START_ID`}}), (b:`{end}` {{id: row.`:END_ID`}})",
+                      f"  CREATE (a)-[:`{typ}` {{{props}}}]->(b) }} IN TRANSACTIONS OF 10000 ROWS;", ""]
+    return "\n".join(lines)
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: Path) -> list[Path]:
+    """GEXF for Gephi: lists become ``|``-joined strings, each node keeps its RDF IRI."""
+    h = nx.MultiDiGraph()
+    for n, d in graph.nodes(data=True):
+        h.add_node(n, iri=str(iri(n)), **{k: _flat(v) for k, v in d.items() if v is not None and k != "text"})
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        h.add_edge(u, v, key=k, **{a: _flat(x) for a, x in d.items() if x is not None})
+    nx.write_gexf(h, path, encoding="utf-8")
+    return [path]
+
+
+def _flat(value):
+    return "|".join(map(str, value)) if isinstance(value, list | tuple | set) else value
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+TABLE_COLUMNS = {
+    "entities": ["key", "iri", "kind", "label", "aliases", "mentions", "level", "adcode", "lat", "lon", "organ",
+                 "parent", "jurisdiction"],
+    "posts": ["person", "person_key", "title", "organisation", "organisation_key", "jurisdiction", "article", "file",
+              "sentence", "start", "end"],
+    "mentions": ["article", "file", "entity_key", "kind", "label"],
+    "relations": ["kind", "subject_key", "subject", "object_key", "object", "label", "article", "file", "sentence",
+                  "start", "end", "rule"],
+}
+
+
+def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
+    """The graph as four flat tables (rows of the columns in ``TABLE_COLUMNS``)."""
+    nodes = graph.nodes
+    out: dict[str, list[list]] = {name: [] for name in TABLE_COLUMNS}
+    for n, d in sorted(graph.nodes(data=True)):
+        if d.get("kind") in ("article", "source"):
+            continue
+        jurisdiction = nodes[d["jurisdiction"]]["label"] if d.get("jurisdiction") in nodes else None
+        parent = nodes[d["parent"]]["label"] if d.get("parent") in nodes else None
+        out["entities"].append([n, str(iri(n)), d.get("kind"), d.get("label"), "|".join(d.get("aliases") or []),
+                                d.get("mentions"), d.get("level"), d.get("adcode"), d.get("lat"), d.get("lon"),
+                                d.get("organ"), parent, jurisdiction])
+    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[2].get("kind", ""), e[0], e[1])):
+        kind = d.get("kind")
+        if kind == "mentions":
+            out["mentions"].append([d.get("article"), d.get("file"), v, nodes[v].get("kind"), nodes[v].get("label")])
+            continue
+        if kind == "in_file":
+            continue
+        if kind == "holds":
+            org = nodes[v] if v in nodes else {}
+            juris = nodes[org["jurisdiction"]]["label"] if org.get("jurisdiction") in nodes else None
+            out["posts"].append([nodes[u].get("label"), u, d.get("title"), org.get("label"), v, juris, d.get("article"),
+                                 d.get("file"), d.get("sentence"), d.get("start"), d.get("end")])
+        out["relations"].append([kind, u, nodes[u].get("label"), v, nodes[v].get("label") if v in nodes else None,
+                                 d.get("label"), d.get("article"), d.get("file"), d.get("sentence"), d.get("start"),
+                                 d.get("end"), d.get("rule")])
+    return out
+
+
+def write_tables_csv(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in tables(graph).items():
+        path = out / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(TABLE_COLUMNS[name])
+            w.writerows(["" if v is None else v for v in row] for row in rows)
+        written.append(path)
+    return written
+
+
+PARQUET_TYPES = {"mentions": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "start": "BIGINT", "end": "BIGINT"}
+
+
+def write_tables_parquet(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+    """The same tables as Parquet, typed (written by DuckDB, which reads them back as well)."""
+    import duckdb
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    con = duckdb.connect()
+    for name, rows in tables(graph).items():
+        columns = TABLE_COLUMNS[name]
+        typed = ", ".join(f"{_q(c)} {PARQUET_TYPES.get(c, 'VARCHAR')}" for c in columns)
+        con.execute(f"CREATE TABLE {name} ({typed})")
+        if rows:
+            con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
+        path = out / f"{name}.parquet"
+        con.execute(f"COPY {name} TO '{path.as_posix()}' (FORMAT parquet)")
+        written.append(path)
+    con.close()
+    return written
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+FORMATS = {"neo4j": write_neo4j, "csv": write_tables_csv, "parquet": write_tables_parquet}
