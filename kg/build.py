@@ -16,8 +16,8 @@ from . import __version__
 from .export import to_rdf, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
-from .read import read
-from .records import Corpus, Problem, Source
+from .read import MAX_BYTES, read
+from .records import Corpus, Problem
 from .resolve import resolve
 from .segment import segment
 
@@ -32,13 +32,13 @@ class BuildResult:
 
 
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
-          jurisdiction: str | None = None) -> BuildResult:
+          jurisdiction: str | None = None, max_bytes: int = MAX_BYTES) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does."""
     timings: Counter = Counter()
     corpus = Corpus()
     t = time.perf_counter()
-    for item in read(paths):
+    for item in read(paths, max_bytes):
         if isinstance(item, Problem):
             corpus.problems.append(item)
             continue
@@ -113,8 +113,10 @@ def make_report(corpus: Corpus, graph, timings: Counter) -> dict:
                    "articles": sum(1 for a in corpus.articles if a.source == s.name)} for s in corpus.sources],
         "articles": [{"id": a.id, "headline": a.headline, "date": a.date,
                       "credits": [{"name": c.name, "role": c.role} for c in a.credits]} for a in corpus.articles],
-        "counts": {"files_read": len(corpus.sources), "files_skipped": len({p.path for p in corpus.problems
-                                                                           if p.stage == "read"}),
+        "counts": {"files_read": len({s.path.rsplit(":", 1)[0] if s.format == "jsonl" else s.path
+                                      for s in corpus.sources}),
+                   "pages": len(corpus.sources),
+                   "files_skipped": len({p.path for p in corpus.problems if p.stage == "read" and p.skipped}),
                    "articles": len(corpus.articles), "characters": chars,
                    "entities": dict(sorted(entities.items())), "relations": dict(sorted(relations.items())),
                    "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
@@ -132,10 +134,13 @@ def summary(result: BuildResult, out: Path) -> str:
              f"graph: {c['nodes']} nodes, {c['edges']} edges; {sum(result.timings.values()):.1f} s"]
     if result.report["warnings"]:
         lines.append(f"warnings ({len(result.report['warnings'])}):")
-        lines += [f"  {w['path']}: {w['message']}" for w in result.report["warnings"][:10]]
+        lines += [f"  {'skipped' if w['skipped'] else 'warning'}: {w['path']}: {w['message']}"
+                  for w in result.report["warnings"][:10]]
+        if len(result.report["warnings"]) > 10:
+            lines.append(f"  … {len(result.report['warnings']) - 10} more in report.json")
     lines.append("wrote: " + ", ".join(str(p.relative_to(out)) if p.is_relative_to(out) else str(p)
                                       for p in result.outputs) + f" in {out}")
     return "\n".join(lines)
 
 
-__all__ = ["build", "summary", "BuildResult", "Source"]
+__all__ = ["build", "summary", "BuildResult"]

@@ -39,13 +39,17 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"kg build: --jurisdiction {args.jurisdiction!r} names no division kg can place "
                   "(unknown, or a name several divisions share: add its city, e.g. 福州市鼓楼区)", file=sys.stderr)
             return EXIT_USAGE
-    result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction)
+    result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction,
+                   max_bytes=args.max_bytes)
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
         print("kg: no readable page in " + ", ".join(paths), file=sys.stderr)
         return EXIT_SKIPPED
-    return EXIT_SKIPPED if result.corpus.problems else EXIT_OK
+    problems = result.corpus.problems
+    if any(p.skipped for p in problems) or args.strict and problems:
+        return EXIT_SKIPPED
+    return EXIT_OK
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -202,6 +206,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jurisdiction", metavar="PLACE",
                    help="where the pages are from when their reports do not say, e.g. 淮北市烈山区 "
                         "(a kg.toml with jurisdiction = \"...\" in a folder says it for that folder)")
+    b.add_argument("--strict", action="store_true", help="exit 3 on any warning, not only on skipped input")
+    b.add_argument("--max-bytes", type=int, default=16 * 1024 * 1024, metavar="N",
+                   help="skip files larger than N bytes (default 16 MiB; a page is tens of kB)")
     b.add_argument("--explain", action="store_true",
                    help="also write explain.jsonl: the component, rule and sentence behind every entity and fact")
     b.set_defaults(func=cmd_build)

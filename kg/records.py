@@ -16,6 +16,7 @@ class Problem:
     path: str
     message: str
     stage: str = "read"
+    skipped: bool = True  # False: a warning about input that was still processed (replaced bytes …)
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Source:
     text: str
     encoding: str = "utf-8"
     jurisdiction: str | None = None  # where its reports are from when they do not say (kg.toml, --jurisdiction)
+    format: str = "text"  # text | html | jsonl: what the file was (offsets are into ``text`` as decoded/extracted)
+    date: str | None = None  # the page's date when the input gives one (JSON Lines "date")
 
 
 @dataclass(frozen=True)

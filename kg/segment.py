@@ -339,6 +339,11 @@ def _build(draft: _Draft, source: Source, index: int) -> Article:
     head_len = sum(len(ln.text) + 1 for ln in draft.headline)
     article.lead = head_len
     article.date = _date(body[head_len:head_len + 80])
+    if source.date:  # the page's own date (JSON Lines) dates the report, or gives its dateline a year
+        if article.date is None:
+            article.date = source.date[:10]
+        elif article.date.startswith("--"):
+            article.date = source.date[:4] + article.date[1:]
     return article
 
 

@@ -140,7 +140,7 @@ def test_folder_is_walked_in_sorted_order_for_txt_files_only(tmp_path):
     (tmp_path / "README").write_text("不是版面。\n", encoding="utf-8")
     sub = tmp_path / "c_more"
     sub.mkdir()
-    (sub / "d_page.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+    (sub / "d_page.txt").write_text(PAGE_LIESHAN + "又讯。\n", encoding="utf-8")  # not a duplicate of a_page
 
     items = _read(tmp_path)
 
@@ -150,7 +150,7 @@ def test_folder_is_walked_in_sorted_order_for_txt_files_only(tmp_path):
         "b_page.txt",
         "c_more/d_page.txt",
     ]
-    assert [i.text for i in items] == [PAGE_LIESHAN, PAGE_WEIDONG, PAGE_LIESHAN]
+    assert [i.text for i in items] == [PAGE_LIESHAN, PAGE_WEIDONG, PAGE_LIESHAN + "又讯。\n"]
 
 
 def test_seed_folder_gives_every_seed_page_in_order():
@@ -194,3 +194,117 @@ def test_bad_file_inside_a_folder_does_not_stop_the_folder(tmp_path):
         ("Problem", "b.txt"),
         ("Source", "c.txt"),
     ]
+
+
+# --- formats: HTML and JSON Lines --------------------------------------------------------------------
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><title>淮北日报</title><style>p{color:red}</style>
+<script>var ad = "区委书记假名主持";</script></head><body><nav>首页 | 要闻</nav>
+<h1>烈山经济开发区 推行“一卡”服务 优化营商环境</h1><p>■记者 王守明 通讯员 陈子龙</p>
+<p>本报讯 为精准破解企业难题，拉近政企距离，烈山经济开发区创新推行&ldquo;一卡&rdquo;服务模式。</p>
+</body></html>"""
+
+
+def test_an_html_page_is_read_as_its_text(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    [source] = _read(path)
+    assert source.format == "html"
+    assert source.text.splitlines()[0] == "烈山经济开发区 推行“一卡”服务 优化营商环境"
+    assert "本报讯 为精准破解企业难题" in source.text and "“一卡”服务模式" in source.text
+    assert "var ad" not in source.text and "首页" not in source.text and "color" not in source.text
+
+
+def test_html_saved_as_txt_is_recognised(tmp_path):
+    path = tmp_path / "saved.txt"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    [source] = _read(path)
+    assert source.format == "html" and "<p>" not in source.text
+
+
+def test_json_lines_give_one_page_a_line_with_its_date(tmp_path):
+    import json
+
+    path = tmp_path / "scraped.jsonl"
+    lines = [json.dumps({"id": "a1", "text": PAGE_LIESHAN, "date": "2025-06-03", "source": "淮北日报"}, ensure_ascii=False),
+             "{not json",
+             json.dumps({"id": "a2", "text": PAGE_WEIDONG}, ensure_ascii=False),
+             json.dumps({"id": "a3", "title": "no text"}, ensure_ascii=False)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = _read(path)
+    sources = [i for i in items if isinstance(i, Source)]
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [s.name for s in sources] == ["scraped.jsonl#a1", "scraped.jsonl#a2"]
+    assert sources[0].date == "2025-06-03" and sources[1].date is None
+    assert sorted(p.path for p in problems) == [f"{path}:2", f"{path}:4"]
+    assert all(p.skipped for p in problems)
+
+
+# --- encodings and damaged bytes ----------------------------------------------------------------------
+
+
+def test_big5_page_keeps_its_traditional_characters(tmp_path):
+    text = "區委書記劉明主持會議並講話。\n全區各級領導幹部要帶頭履職盡責，推動作風建設常態化長效化。\n" * 3
+    path = tmp_path / "big5.txt"
+    path.write_bytes(text.encode("big5"))
+    [source] = _read(path)
+    assert source.text == text
+    assert source.encoding.lower().replace("-", "").replace("_", "") in ("big5", "big5hkscs", "cp950")
+
+
+def test_a_page_cut_off_mid_character_is_read_with_the_offset_reported(tmp_path):
+    data = PAGE_LIESHAN.encode("utf-8")[:-2]  # the last character's last byte is missing ("\n" gone too)
+    path = tmp_path / "cut.txt"
+    path.write_bytes(data)
+    items = _read(path)
+    [source] = [i for i in items if isinstance(i, Source)]
+    [warning] = [i for i in items if isinstance(i, Problem)]
+    assert source.text.endswith("\ufffd") and "烈山经济开发区创新推行“一卡”服务模式" in source.text
+    assert not warning.skipped
+    assert f"at byte {len(data) - 2}" in warning.message and "U+FFFD" in warning.message
+
+
+def test_a_stray_bad_byte_in_utf8_is_reported_not_dropped(tmp_path):
+    good = PAGE_LIESHAN.encode("utf-8") * 20
+    at = len(PAGE_LIESHAN[:100].encode("utf-8"))  # between two characters
+    data = good[:at] + b"\xff" + good[at:]
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    items = _read(path)
+    [source] = [i for i in items if isinstance(i, Source)]
+    [warning] = [i for i in items if isinstance(i, Problem)]
+    assert source.encoding == "utf-8" and source.text.count("\ufffd") == 1
+    assert f"at byte {at} " in warning.message
+
+
+def test_a_duplicate_page_is_skipped_naming_the_first(tmp_path):
+    (tmp_path / "a.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+    items = _read(tmp_path)
+    assert [i.name for i in items if isinstance(i, Source)] == ["a.txt"]
+    [dup] = [i for i in items if isinstance(i, Problem)]
+    assert dup.path.endswith("b.txt") and "a.txt" in dup.message and dup.skipped
+
+
+def test_a_file_over_the_size_limit_is_skipped_with_its_size(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text(PAGE_LIESHAN * 100, encoding="utf-8")
+    [problem] = list(read([str(path)], max_bytes=1000))
+    assert isinstance(problem, Problem) and "over the 1,000-byte limit" in problem.message
+
+
+def test_an_unreadable_file_is_a_problem(tmp_path):
+    import os
+
+    path = tmp_path / "locked.txt"
+    path.write_text(PAGE_LIESHAN, encoding="utf-8")
+    path.chmod(0)
+    try:
+        items = _read(path)
+        if os.access(path, os.R_OK):  # root reads anything: the file is read, as it should be
+            assert isinstance(items[0], Source)
+        else:
+            assert isinstance(items[0], Problem) and "ermission" in items[0].message
+    finally:
+        path.chmod(0o644)
