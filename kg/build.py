@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .cache import PageCache
 from .export import to_rdf, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
 from .read import MAX_BYTES, read
-from .records import Corpus, Problem
+from .records import Corpus, Problem, Source
 from .resolve import resolve
 from .segment import segment
 
@@ -31,8 +32,68 @@ class BuildResult:
     report: dict = field(default_factory=dict)
 
 
+@dataclass
+class Page:
+    """What the per-page stages made of one page."""
+
+    articles: list
+    extractions: list
+    problems: list
+    seconds: dict
+
+
+def process_page(source: Source) -> Page:
+    """Segment one page and extract each of its articles; a failure is a problem of that page."""
+    nlp = load_pipeline()
+    seconds: Counter = Counter()
+    t = time.perf_counter()
+    try:
+        articles = segment(source)
+    except Exception as err:  # one bad page must not stop the run
+        return Page([], [], [Problem(source.path, f"segmentation failed: {err!r}", "segment")], {})
+    seconds["segment"] += time.perf_counter() - t
+    problems = [] if articles else [Problem(source.path, "no article found on the page", "segment")]
+    extractions = []
+    t = time.perf_counter()
+    for article in articles:
+        try:
+            extractions.append(extract(article, nlp))
+        except Exception as err:
+            problems.append(Problem(source.path, f"article {article.index}: extraction failed: {err!r}", "extract"))
+    seconds["extract"] += time.perf_counter() - t
+    return Page(articles, extractions, problems, dict(seconds))
+
+
+def _pages(sources: list[Source], jobs: int, progress: bool) -> list[Page]:
+    """``process_page`` over the sources, in order: in this process, or in ``jobs`` processes
+    (forked after the pipeline is loaded, so each starts warm)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(sources), unit="page", disable=not progress or not sources, leave=False)
+    if jobs <= 1 or len(sources) < 2:
+        out = []
+        for source in sources:
+            out.append(process_page(source))
+            bar.update()
+        bar.close()
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    load_pipeline()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        out = []
+        for page in pool.map(process_page, sources, chunksize=max(1, len(sources) // (jobs * 8))):
+            out.append(page)
+            bar.update()
+    bar.close()
+    return out
+
+
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
-          jurisdiction: str | None = None, max_bytes: int = MAX_BYTES) -> BuildResult:
+          jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
+          cache_dir: Path | None = None, progress: bool = False) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does."""
     timings: Counter = Counter()
@@ -47,26 +108,22 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     timings["read"] += time.perf_counter() - t
 
     extractions = []
-    nlp = load_pipeline()
+    page_cache = PageCache(cache_dir) if cache_dir else None
+    todo = []
     for source in corpus.sources:
-        t = time.perf_counter()
-        try:
-            articles = segment(source)
-        except Exception as err:  # one bad page must not stop the run
-            corpus.problems.append(Problem(source.path, f"segmentation failed: {err!r}", "segment"))
-            continue
-        timings["segment"] += time.perf_counter() - t
-        if not articles:
-            corpus.problems.append(Problem(source.path, "no article found on the page", "segment"))
-        corpus.articles.extend(articles)
-        t = time.perf_counter()
-        for article in articles:
-            try:
-                extractions.append(extract(article, nlp))
-            except Exception as err:
-                corpus.problems.append(Problem(source.path, f"article {article.index}: extraction failed: {err!r}",
-                                               "extract"))
-        timings["extract"] += time.perf_counter() - t
+        cached = page_cache.get(source) if page_cache else None
+        todo.append((source, cached))
+    missing = [s for s, cached in todo if cached is None]
+    fresh = dict(zip((id(s) for s in missing), _pages(missing, jobs, progress), strict=True))
+    for source, cached in todo:
+        page = cached or fresh[id(source)]
+        if cached is None and page_cache and not any(p.stage != "read" for p in page.problems):
+            page_cache.put(source, page)
+        corpus.problems.extend(page.problems)
+        corpus.articles.extend(page.articles)
+        extractions.extend(page.extractions)
+        for stage, seconds in page.seconds.items():
+            timings[stage] += seconds if cached is None else 0
 
     t = time.perf_counter()
     resolve(extractions, corpus)
@@ -96,14 +153,15 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         outputs.append(out / "graph.html")
         timings["html"] += time.perf_counter() - t
 
-    report = make_report(corpus, graph, timings)
+    cache_stats = {"hits": page_cache.hits, "misses": page_cache.misses} if page_cache else None
+    report = make_report(corpus, graph, timings, cache_stats)
     write_atomic(out / "report.json",
                  lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
     outputs.append(out / "report.json")
     return BuildResult(corpus, graph, outputs, dict(timings), report)
 
 
-def make_report(corpus: Corpus, graph, timings: Counter) -> dict:
+def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None) -> dict:
     entities = Counter(e.kind for e in corpus.entities.values() if e.mentions)
     relations = Counter(d["kind"] for _, _, d in graph.edges(data=True))
     chars = sum(len(s.text) for s in corpus.sources)
@@ -123,6 +181,7 @@ def make_report(corpus: Corpus, graph, timings: Counter) -> dict:
         "warnings": [asdict(p) for p in corpus.problems],
         "resolution": {e.key: sorted(e.rules) for e in corpus.entities.values()},
         "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "cache": cache_stats,
     }
 
 

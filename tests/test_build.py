@@ -1,0 +1,75 @@
+"""The whole run: several processes give the output of one; the page cache redoes only new or
+changed pages and gives the output of a clean build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import SEEDS
+
+from kg.build import build
+
+PAGES = sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def _quads(out) -> list[str]:
+    """The N-Quads but for the time each build was made."""
+    return sorted(line for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()
+                  if "generatedAtTime" not in line)
+
+
+def _same(a, b) -> None:
+    assert _quads(a) == _quads(b)
+    assert (a / "graph.json").read_bytes() == (b / "graph.json").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory):
+    out = tmp_path_factory.mktemp("j1")
+    build([str(SEEDS)], out, html=False, jobs=1)
+    return out
+
+
+def test_two_processes_give_the_output_of_one(one_process, tmp_path):
+    build([str(SEEDS)], tmp_path, html=False, jobs=2)
+    _same(one_process, tmp_path)
+
+
+def test_a_rebuild_takes_every_page_from_the_cache(one_process, tmp_path):
+    cache = tmp_path / "cache"
+    build([str(SEEDS)], tmp_path / "a", html=False, cache_dir=cache)
+    result = build([str(SEEDS)], tmp_path / "b", html=False, cache_dir=cache)
+    assert result.report["cache"] == {"hits": len(PAGES), "misses": 0}
+    _same(one_process, tmp_path / "b")
+
+
+def test_one_new_page_is_the_only_one_redone(tmp_path):
+    corpus, cache = tmp_path / "pages", tmp_path / "cache"
+    corpus.mkdir()
+    for name in PAGES[:-1]:
+        shutil.copy(SEEDS / name, corpus / name)
+    build([str(corpus)], tmp_path / "before", html=False, cache_dir=cache)
+    shutil.copy(SEEDS / PAGES[-1], corpus / PAGES[-1])
+    result = build([str(corpus)], tmp_path / "after", html=False, cache_dir=cache)
+    assert result.report["cache"] == {"hits": len(PAGES) - 1, "misses": 1}
+    build([str(corpus)], tmp_path / "clean", html=False)
+    _same(tmp_path / "clean", tmp_path / "after")
+
+
+def test_a_changed_page_is_redone_and_a_damaged_entry_is_made_again(tmp_path):
+    corpus, cache = tmp_path / "pages", tmp_path / "cache"
+    corpus.mkdir()
+    shutil.copy(SEEDS / PAGES[0], corpus / PAGES[0])
+    build([str(corpus)], tmp_path / "a", html=False, cache_dir=cache)
+    [entry] = [p for p in cache.rglob("*") if p.is_file()]
+    entry.write_bytes(entry.read_bytes()[:100])  # as a killed run might have left it, were writes not atomic
+    result = build([str(corpus)], tmp_path / "b", html=False, cache_dir=cache)
+    assert result.report["cache"] == {"hits": 0, "misses": 1}
+    text = (corpus / PAGES[0]).read_text(encoding="utf-8")
+    (corpus / PAGES[0]).write_text(text.replace("刘明", "刘铭"), encoding="utf-8")
+    result = build([str(corpus)], tmp_path / "c", html=False, cache_dir=cache)
+    assert result.report["cache"]["misses"] == 1
+    names = {n["label"] for n in json.loads((tmp_path / "c" / "graph.json").read_text(encoding="utf-8"))["nodes"]}
+    assert "刘铭" in names and "刘明" not in names
