@@ -93,7 +93,7 @@ def _pages(sources: list[Source], jobs: int, progress: bool) -> list[Page]:
 
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
-          cache_dir: Path | None = None, progress: bool = False) -> BuildResult:
+          cache_dir: Path | None = None, progress: bool = False, date: str | None = None) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does."""
     timings: Counter = Counter()
@@ -104,6 +104,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             corpus.problems.append(item)
             continue
         item.jurisdiction = item.jurisdiction or jurisdiction
+        item.date = item.date or date  # --date / --year: the pages' date when neither they nor their names say
         corpus.sources.append(item)
     timings["read"] += time.perf_counter() - t
 
@@ -169,7 +170,7 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
         "kg_version": __version__,
         "files": [{"path": s.path, "name": s.name, "encoding": s.encoding, "characters": len(s.text),
                    "articles": sum(1 for a in corpus.articles if a.source == s.name)} for s in corpus.sources],
-        "articles": [{"id": a.id, "headline": a.headline, "date": a.date,
+        "articles": [{"id": a.id, "headline": a.headline, "date": a.date, "date_from": a.date_from,
                       "credits": [{"name": c.name, "role": c.role} for c in a.credits]} for a in corpus.articles],
         "counts": {"files_read": len({s.path.rsplit(":", 1)[0] if s.format == "jsonl" else s.path
                                       for s in corpus.sources}),
@@ -180,6 +181,7 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
                    "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
         "warnings": [asdict(p) for p in corpus.problems],
         "resolution": {e.key: sorted(e.rules) for e in corpus.entities.values()},
+        "conflicts": corpus.conflicts,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
         "cache": cache_stats,
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -39,11 +40,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"kg build: --jurisdiction {args.jurisdiction!r} names no division kg can place "
                   "(unknown, or a name several divisions share: add its city, e.g. 福州市鼓楼区)", file=sys.stderr)
             return EXIT_USAGE
+    if args.date and not re.fullmatch(r"\d{4}(-\d\d-\d\d)?", args.date):
+        print(f"kg build: --date {args.date!r}: write YYYY-MM-DD or YYYY", file=sys.stderr)
+        return EXIT_USAGE
     cache_dir = None if args.no_cache else Path(args.cache) if args.cache else out / ".cache"
     jobs = args.jobs or os.cpu_count() or 1
     result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction,
                    max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
-                   progress=not args.quiet and sys.stderr.isatty())
+                   progress=not args.quiet and sys.stderr.isatty(),
+                   date=args.date)
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
@@ -213,6 +218,8 @@ def parser() -> argparse.ArgumentParser:
                    help="extract in N processes (default: all cores); the output is the same as with 1")
     b.add_argument("--cache", metavar="DIR", help="where to keep per-page results for rebuilds (default DIR/.cache)")
     b.add_argument("--no-cache", action="store_true", help="redo every page")
+    b.add_argument("--date", metavar="YYYY-MM-DD|YYYY",
+                   help="the pages' date (or year) when neither their names nor their text give one")
     b.add_argument("--strict", action="store_true", help="exit 3 on any warning, not only on skipped input")
     b.add_argument("--max-bytes", type=int, default=16 * 1024 * 1024, metavar="N",
                    help="skip files larger than N bytes (default 16 MiB; a page is tens of kB)")

@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from . import __version__
 from .records import Corpus
-from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
+from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 ORG_TYPES = [  # (how the label ends, schema.org type)
     (("委", "党委", "党工委", "政府", "人民政府", "办事处", "人大常委会", "人大工委", "政协", "局", "分局", "办", "厅",
@@ -58,7 +58,7 @@ def _org_type(label: str):
 def to_rdf(g: nx.MultiDiGraph) -> Dataset:
     ds = Dataset()
     for prefix, ns in (("schema", SDO), ("org", ORG), ("prov", PROV), ("skos", SKOS), ("kg", KG), ("kgr", KGR),
-                       ("xsd", XSD)):
+                       ("xsd", XSD), ("time", TIME)):
         ds.bind(prefix, ns)
     default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
     now = Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
@@ -161,12 +161,21 @@ def to_rdf(g: nx.MultiDiGraph) -> Dataset:
             if kind == "chaired":
                 ag.add((obj, SDO.attendee, subj))
             _evidence(ag, obj, d, article)
+        elif kind in ("appointed", "removed"):
+            change = KGR[f"change/{hashlib.sha1(f'{s}|{o}|{kind}|{article}'.encode()).hexdigest()[:16]}"]
+            ag.add((change, RDF.type, KG.PostChange))
+            ag.add((change, KG.changeKind, Literal(kind)))
+            ag.add((change, ORG.member, subj))
+            ag.add((change, KG.post, post_iri(o, d.get("title", ""))))
+            ag.add((change, KG.title, _lit(d.get("title", ""))))
+            _date_of(ag, change, g, article, SDO.startDate)
+            _evidence(ag, change, d, article, holder=subj)
         elif kind == "holds":
             title = d.get("title", "")
             org_label = g.nodes[o]["label"] if o and o in g else ""
             pkey = (o or "", title)
             if pkey not in posts:
-                posts[pkey] = iri(f"post/{o.split('/', 1)[1] if o else '-'}/{title}")
+                posts[pkey] = post_iri(o, title)
                 post = posts[pkey]
                 default.add((post, RDF.type, ORG.Post))
                 default.add((post, RDFS.label, _lit(post_label(org_label, title))))
@@ -178,7 +187,51 @@ def to_rdf(g: nx.MultiDiGraph) -> Dataset:
             ag.add((post, ORG.heldBy, subj))
             ag.add((subj, ORG.holds, post))
             _evidence(ag, post, d, article, holder=subj)
+    for spell in g.graph.get("spells", []):
+        _membership(default, spell)
     return ds
+
+
+def post_iri(org_key: str | None, title: str) -> URIRef:
+    return iri(f"post/{org_key.split('/', 1)[1] if org_key else '-'}/{title}")
+
+
+def _date_of(graph: Graph, node, g: nx.MultiDiGraph, article: str, prop) -> None:
+    date = (g.nodes.get(f"article/{article}") or {}).get("date") or ""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+        graph.add((node, prop, Literal(date, datatype=XSD.date)))
+
+
+def _membership(graph: Graph, spell: dict) -> None:
+    """A tenure as W3C ORG: an org:Membership of the person in the body, in a role, during a
+    time:Interval from the first to the last report that shows it (kg:firstSeen / kg:lastSeen
+    say the same as plain dates, for simple queries)."""
+    person, org, title = spell["person"], spell["org"], spell["title"]
+    m = iri(f"membership/{person}/{org or '-'}/{title}")
+    graph.add((m, RDF.type, ORG.Membership))
+    graph.add((m, ORG.member, iri(person)))
+    if org:
+        graph.add((m, ORG.organization, iri(org)))
+    role = iri(f"role/{title}")
+    graph.add((role, RDF.type, ORG.Role))
+    graph.add((role, RDFS.label, _lit(title)))
+    graph.add((m, ORG.role, role))
+    graph.add((m, KG.post, post_iri(org, title)))
+    graph.add((m, KG.observations, Literal(len(spell["articles"]))))
+    first, last = spell.get("began") or spell["first"], spell.get("ended") or spell["last"]
+    if spell["first"]:
+        graph.add((m, KG.firstSeen, Literal(spell["first"], datatype=XSD.date)))
+        graph.add((m, KG.lastSeen, Literal(spell["last"], datatype=XSD.date)))
+    if first or last:
+        interval = iri(f"membership/{person}/{org or '-'}/{title}/interval")
+        graph.add((m, ORG.memberDuring, interval))
+        graph.add((interval, RDF.type, TIME.Interval))
+        for prop, day, name in ((TIME.hasBeginning, first, "begin"), (TIME.hasEnd, last, "end")):
+            if day:
+                instant = iri(f"membership/{person}/{org or '-'}/{title}/{name}")
+                graph.add((interval, prop, instant))
+                graph.add((instant, RDF.type, TIME.Instant))
+                graph.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
 
 
 def post_label(org_label: str, title: str) -> str:

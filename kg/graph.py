@@ -23,6 +23,8 @@ Edges are keyed by their kind and carry:
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import networkx as nx
 
 from .records import Corpus
@@ -31,6 +33,8 @@ EDGE_LABELS = {
     "chaired": "主持",
     "attended": "出席",
     "part_of": "隶属",
+    "appointed": "任命",
+    "removed": "免职",
     "sub_organization_of": "下属于",
     "located_in": "位于",
     "runs": "开展",
@@ -50,6 +54,9 @@ def source_key(name: str) -> str:
 
 def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
+    # tenures and their conflicts describe the graph as a whole (exported as org:Membership)
+    g.graph["spells"] = [asdict(s) for s in corpus.spells]
+    g.graph["conflicts"] = list(corpus.conflicts)
     for source in corpus.sources:
         g.add_node(source_key(source.name), kind="source", label=source.name, aliases=[],
                    mentions=0, articles=[], path=source.path, encoding=source.encoding)

@@ -73,7 +73,7 @@ def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) 
     """Run SPARQL over the store's default graph (a build's merged graph; ``GRAPH ?g`` reaches each
     article's). ``params`` bind variables
     to literals (``{"name": "刘明"}`` fixes ``?name``), which is how named queries take arguments."""
-    subs = {ox.Variable(k): ox.Literal(v, language="zh") for k, v in (params or {}).items()}
+    subs = {ox.Variable(k): _param(v) for k, v in (params or {}).items()}
     try:
         result = store.query(text, prefixes=PREFIXES, substitutions=subs)
         if isinstance(result, ox.QueryBoolean):
@@ -84,6 +84,13 @@ def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) 
         return Answer("CONSTRUCT", triples=list(result))
     except (SyntaxError, ValueError, OSError, RuntimeError) as err:
         raise QueryError(f"the query failed: {err}") from err
+
+
+def _param(value: str) -> ox.Literal:
+    """A parameter as the graph writes such a value: dates as xsd:date, names as Chinese text."""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return ox.Literal(value, datatype=ox.NamedNode(str(XSD.date)))
+    return ox.Literal(value, language="zh")
 
 
 def _text(term) -> str:

@@ -200,6 +200,18 @@ def _jsonl_pages(path: Path, text: str, encoding: str) -> tuple[list[Source], li
     return sources, problems
 
 
+DATE_IN_NAME = re.compile(r"(?<!\d)(20\d\d|19\d\d)[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_path(path: Path) -> str | None:
+    """A page's date from its file or folder name (2021-11-23, 20211123, 2021年11月23日), nearest first."""
+    for part in reversed(path.parts):
+        m = DATE_IN_NAME.search(part)
+        if m:
+            return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    return None
+
+
 FOLDER_SETTINGS = "kg.toml"
 
 
@@ -255,4 +267,5 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
                 continue
             seen_text[digest] = source.path
             source.jurisdiction = settings.get("jurisdiction")
+            source.date = source.date or date_in_path(item)
             yield source

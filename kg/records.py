@@ -29,7 +29,7 @@ class Source:
     encoding: str = "utf-8"
     jurisdiction: str | None = None  # where its reports are from when they do not say (kg.toml, --jurisdiction)
     format: str = "text"  # text | html | jsonl: what the file was (offsets are into ``text`` as decoded/extracted)
-    date: str | None = None  # the page's date when the input gives one (JSON Lines "date")
+    date: str | None = None  # the page's date (YYYY-MM-DD) or year (YYYY): JSON Lines, file name, --date
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Article:
     credits: list[Credit] = field(default_factory=list)
     kicker: str = ""  # 引题 / 副题 lines around the headline
     date: str | None = None  # ISO date or XSD --MM-DD when the year is unknown
+    date_from: str = ""  # how the date was obtained: dateline | dateline+page-year | page
     headline_start: int = 0
     headline_end: int = 0
     lead: int = 0  # body offset where the report proper starts (after the headline lines)
@@ -167,6 +168,22 @@ class Fact:
 
 
 @dataclass
+class Spell:
+    """A tenure: every observation of one person in one post (organisation + title) merged, with
+    the first and last dates it was seen (ISO dates of the reports; None if none was dated) and
+    the appointment or removal that opened or closed it, when a report states one."""
+
+    person: str  # Entity.key
+    org: str  # Entity.key ("" when the post's body is unknown)
+    title: str
+    first: str | None
+    last: str | None
+    articles: list[str] = field(default_factory=list)  # where it was observed
+    began: str | None = None  # date of an appointment (任命, 当选 …)
+    ended: str | None = None  # date of a removal (免去, 不再担任 …)
+
+
+@dataclass
 class Corpus:
     """Everything the pipeline produced for a run: the input to graph building and reports."""
 
@@ -175,3 +192,5 @@ class Corpus:
     entities: dict[str, Entity] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    spells: list[Spell] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)  # two holders of a sole post at overlapping dates

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from . import gazetteer, lexicon
-from .records import Corpus, Entity, Extraction, Fact, Mention
+from .records import Corpus, Entity, Extraction, Fact, Mention, Spell
 
 ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
 ORGAN_PARENTS = {row["child"]: row["parent"] for row in lexicon.table("organ_parents.tsv")}
@@ -113,6 +113,9 @@ class Resolver:
         self.ctx: Context | None = None  # the article being resolved
         self.page_hint: dict[str, str] = {}  # level → place, from the page's jurisdiction hint
         self.national: set[str] = set()  # names that hold a central post (总书记): one node nationwide
+        self.meetings_of: dict[str, list[str]] = {}  # article id → its meetings' keys
+        self.place_keys: dict[str, str] = {}  # place label → key of the first place so labelled
+        self.structure: set[tuple[str, str, str]] = set()  # part_of / located_in facts made
         self.initiative_keys: dict[tuple[str, str], str] = {}  # (where, a name it goes by) → entity key
 
     # -- entities ---------------------------------------------------------------------------
@@ -152,6 +155,7 @@ class Resolver:
         else:
             key = f"place/{info.get('parent') or '-'}/{label}"
         e = self.entity(key, "place", label, article, mention, rule, **attrs)
+        self.place_keys.setdefault(label, key)
         e.aliases.add(written)
         if entry:
             self._chain_up(entry, e)
@@ -369,13 +373,14 @@ class Resolver:
         if m.kind == "meeting":
             label = self._expand_abbrev(m.text, ctx)[0]
             # the headline's 第四十次会议 and the body's 相山区十一届人大常委会第四十次会议 are one meeting
-            same = next((e for e in self.entities.values() if e.kind == "meeting" and e.key.startswith(f"meeting/{aid}/")
-                         and (e.label.endswith(label) or label.endswith(e.label))), None)
+            same = next((self.entities[k] for k in self.meetings_of.get(aid, ())
+                         if self.entities[k].label.endswith(label) or label.endswith(self.entities[k].label)), None)
             if same is not None:
                 if len(label) > len(same.label):
                     same.label = label
                 return self.entity(same.key, "meeting", same.label, aid, m, m.rule).key
             e = self.entity(f"meeting/{aid}/{label}", "meeting", label, aid, m, m.rule, date=ex.article.date)
+            self.meetings_of.setdefault(aid, []).append(e.key)
             return e.key
         return None
 
@@ -447,7 +452,7 @@ class Resolver:
             if subj is None:
                 continue
             ev = ex.evidence(r.sentence)
-            if r.kind == "holds":
+            if r.kind in ("holds", "appointed", "removed"):
                 title = r.attrs["title"]
                 org = keys[r.object] if r.object is not None else None
                 if org and org.startswith("place/"):
@@ -466,7 +471,10 @@ class Resolver:
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")
                     previous = (r.sentence, org, self.entities[juris].label if juris else None)
-                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
+                if r.kind != "removed":  # an appointment is also a post held from that day
+                    self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
+                if r.kind != "holds" and org:
+                    self.facts.append(Fact(r.kind, subj, org, aid, ev, r.rule, {"title": title}, r.component))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
                 if not any(f.kind == r.kind and f.subject == subj and f.object == keys[r.object] and f.article == aid
                            for f in self.facts[-50:]):  # the headline's meeting and the body's are one
@@ -500,7 +508,7 @@ class Resolver:
                 "residents": "居委会", "villagers": "村委会"}[organ]
         label = ORGAN_FORMS[form]["full"].format(j=juris)
         e = self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ=organ)
-        jplace = next((k for k, v in self.entities.items() if v.kind == "place" and v.label == juris), None)
+        jplace = self.place_keys.get(juris)
         if jplace:
             e.attrs.setdefault("jurisdiction", jplace)
         return e.key
@@ -524,9 +532,9 @@ class Resolver:
             parent = self.entities.get(e.attrs.get("parent_org", "")) if e.attrs.get("parent_org") else None
             rule = "unit-of-referred-body"
             if parent is None:
-                prefixes = [p for p in orgs if len(p) >= 3 and p != e.label and e.label.startswith(p)]
-                if prefixes:
-                    parent, rule = orgs[max(prefixes, key=len)], "name-extends-parent"
+                longest = next((e.label[:n] for n in range(len(e.label) - 1, 2, -1) if e.label[:n] in orgs), None)
+                if longest:
+                    parent, rule = orgs[longest], "name-extends-parent"
             if parent is None:
                 for child, up in ORGAN_PARENTS.items():
                     if e.label.endswith(child) and (e.label[:-len(child)] + up) in orgs:
@@ -536,7 +544,8 @@ class Resolver:
                 self.facts.append(Fact("sub_organization_of", e.key, parent.key, aid, None, rule))
 
     def _structural(self, kind: str, a: str, b: str, aid: str) -> None:
-        if not any(f.kind == kind and f.subject == a and f.object == b for f in self.facts):
+        if (kind, a, b) not in self.structure:
+            self.structure.add((kind, a, b))
             self.facts.append(Fact(kind, a, b, aid, None, "structure"))
 
     def _runs(self, ex: Extraction, keys: list[str | None]) -> None:
@@ -576,4 +585,53 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
     resolver.link_place_chains()
     corpus.entities = resolver.entities
     corpus.facts = [f for f in resolver.facts if f.object or f.kind == "holds"]
+    corpus.spells, corpus.conflicts = tenures(corpus)
     return corpus
+
+
+def _iso(date: str | None) -> str | None:
+    return date if date and re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None
+
+
+def tenures(corpus: Corpus) -> tuple[list[Spell], list[dict]]:
+    """Observations of a post (``holds``) → spells per person, post and organisation; and, for
+    posts one person holds at a time (区长, 区委书记: ``sole`` in titles.tsv), the pairs of
+    holders seen at overlapping dates, to review rather than to merge."""
+    dates = {a.id: _iso(a.date) for a in corpus.articles}
+    spells: dict[tuple[str, str, str], Spell] = {}
+    for f in corpus.facts:
+        if f.kind not in ("holds", "appointed", "removed"):
+            continue
+        key = (f.subject, f.object, f.attrs["title"])
+        spell = spells.get(key)
+        if spell is None:
+            if f.kind == "removed":
+                spell = spells[key] = Spell(f.subject, f.object, f.attrs["title"], None, None)
+            else:
+                spell = spells[key] = Spell(*key, None, None)
+        day = dates.get(f.article)
+        if f.kind == "holds":
+            if f.article not in spell.articles:
+                spell.articles.append(f.article)
+            if day:
+                spell.first = min(filter(None, (spell.first, day)))
+                spell.last = max(filter(None, (spell.last, day)))
+        elif f.kind == "appointed" and day:
+            spell.began = min(filter(None, (spell.began, day)))
+        elif f.kind == "removed" and day:
+            spell.ended = max(filter(None, (spell.ended, day)))
+            spell.last = max(filter(None, (spell.last, day)))
+    titles = _titles()
+    conflicts = []
+    by_post: dict[tuple[str, str], list[Spell]] = {}
+    for s in spells.values():
+        if s.org and titles.get(s.title, {}).get("sole") == "1" and s.first:
+            by_post.setdefault((s.org, s.title), []).append(s)
+    for (org, title), group in sorted(by_post.items()):
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                a_end, b_end = a.ended or a.last, b.ended or b.last
+                if a.person != b.person and a.first <= b_end and b.first <= a_end:
+                    conflicts.append({"organisation": org, "title": title, "holders": [a.person, b.person],
+                                      "spells": [[a.first, a_end], [b.first, b_end]]})
+    return sorted(spells.values(), key=lambda s: (s.person, s.first or "", s.title)), conflicts

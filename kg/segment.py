@@ -339,12 +339,21 @@ def _build(draft: _Draft, source: Source, index: int) -> Article:
     head_len = sum(len(ln.text) + 1 for ln in draft.headline)
     article.lead = head_len
     article.date = _date(body[head_len:head_len + 80])
-    if source.date:  # the page's own date (JSON Lines) dates the report, or gives its dateline a year
-        if article.date is None:
-            article.date = source.date[:10]
+    article.date_from = "dateline" if article.date else ""
+    if source.date:  # the page's own date dates the report, or gives its dateline a year
+        if article.date is None and len(source.date) >= 10:  # a year alone dates no report
+            article.date, article.date_from = source.date[:10], "page"
         elif article.date.startswith("--"):
-            article.date = source.date[:4] + article.date[1:]
+            article.date, article.date_from = _with_year(article.date, source.date), "dateline+page-year"
     return article
+
+
+def _with_year(month_day: str, page_date: str) -> str:
+    """--11-22 on a page of 2022-01-05 is 2021-11-22: a report does not date itself after its page."""
+    year = int(page_date[:4])
+    if len(page_date) >= 10 and month_day[2:7] > page_date[5:10]:
+        year -= 1
+    return f"{year}{month_day[1:]}"
 
 
 def _date(lead: str) -> str | None:

@@ -54,3 +54,9 @@ def kg_references(doc: SpacyDoc) -> SpacyDoc:
     patterns.references(_state(doc))
     return doc
 
+
+@Language.component("kg_changes")
+def kg_changes(doc: SpacyDoc) -> SpacyDoc:
+    patterns.changes(_state(doc))
+    return doc
+
