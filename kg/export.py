@@ -21,6 +21,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from . import __version__
 from .records import Corpus
@@ -55,10 +56,13 @@ def _org_type(label: str):
     return SDO.Organization
 
 
+PREFIXES = (("schema", SDO), ("org", ORG), ("prov", PROV), ("skos", SKOS), ("kg", KG), ("kgr", KGR), ("xsd", XSD),
+            ("time", TIME), ("rdf", RDF), ("rdfs", RDFS))
+
+
 def to_rdf(g: nx.MultiDiGraph) -> Dataset:
     ds = Dataset()
-    for prefix, ns in (("schema", SDO), ("org", ORG), ("prov", PROV), ("skos", SKOS), ("kg", KG), ("kgr", KGR),
-                       ("xsd", XSD), ("time", TIME)):
+    for prefix, ns in PREFIXES:
         ds.bind(prefix, ns)
     default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
     now = Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
@@ -275,10 +279,11 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-# file → (rdflib format, whole dataset or the union of its graphs)
-RDF_FORMATS = {"graph.ttl": ("turtle", "union"), "graph.trig": ("trig", "dataset"),
-               "graph.nq": ("nquads", "dataset"), "graph.nt": ("nt", "union"),
-               "graph.rdf": ("xml", "union"), "graph.jsonld": ("json-ld", "dataset")}
+# file → (Oxigraph format, whole dataset or the union of its graphs). rdflib builds the graph;
+# Oxigraph writes it, several times faster than rdflib's serialisers on large graphs.
+RDF_FORMATS = {"graph.ttl": ("TURTLE", "union"), "graph.trig": ("TRIG", "dataset"),
+               "graph.nq": ("N_QUADS", "dataset"), "graph.nt": ("N_TRIPLES", "union"),
+               "graph.rdf": ("RDF_XML", "union")}
 
 
 def jsonld_context() -> dict:
@@ -287,22 +292,46 @@ def jsonld_context() -> dict:
         return json.load(fh)
 
 
+def _ox(term):
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    return ox.BlankNode(str(term))
+
+
 def write_rdf(ds: Dataset, out: Path) -> list[Path]:
     """The graph in every RDF format: Turtle, N-Triples and RDF/XML hold the union of the article
-    graphs; TriG, N-Quads and JSON-LD keep each article's named graph."""
-    union = Graph()
-    for prefix, ns in ds.namespaces():
-        union.bind(prefix, ns)
-    for t in ds.quads((None, None, None, None)):
-        union.add(t[:3])
+    graphs; TriG, N-Quads and JSON-LD (compacted with kg's context) keep each article's named graph."""
+    import pyoxigraph as ox
+
+    quads, triples, seen = [], [], set()
+    for s_, p_, o_, g_ in ds.quads((None, None, None, None)):
+        s2, p2, o2 = _ox(s_), _ox(p_), _ox(o_)
+        name = g_.identifier if hasattr(g_, "identifier") else g_
+        graph_name = ox.DefaultGraph() if name is None or str(name) == str(DATASET_DEFAULT_GRAPH_ID) else _ox(name)
+        quads.append(ox.Quad(s2, p2, o2, graph_name))
+        if (s2, p2, o2) not in seen:
+            seen.add((s2, p2, o2))
+            triples.append(ox.Triple(s2, p2, o2))
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES}
     written = []
-    context = jsonld_context()
     for name, (fmt, scope) in RDF_FORMATS.items():
         target = out / name
-        graph = union if scope == "union" else ds
-        extra = {"context": context["@context"], "auto_compact": True} if fmt == "json-ld" else {}
-        write_atomic(target, lambda p, g=graph, f=fmt, x=extra: g.serialize(p, format=f, encoding="utf-8", **x))
+        rdf_format = getattr(ox.RdfFormat, fmt)
+        data = triples if scope == "union" else quads
+        kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+        write_atomic(target, lambda p, d=data, f=rdf_format, k=kwargs: ox.serialize(d, str(p), f, **k))
         written.append(target)
+    context = jsonld_context()
+    target = out / "graph.jsonld"
+    write_atomic(target, lambda p: ds.serialize(p, format="json-ld", encoding="utf-8", context=context["@context"],
+                                                auto_compact=True))
+    written.append(target)
     target = out / "context.jsonld"
     write_atomic(target, lambda p: p.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
                                                 encoding="utf-8"))

@@ -250,7 +250,8 @@ def segment(source: Source) -> list[Article]:
             continue
         if cur.closed:
             cur = start_new()
-        trailing = TRAILING_CREDIT.search(text)
+        # (only lines that end in 摄 can end in a photo credit; the pattern is slow on long lines)
+        trailing = TRAILING_CREDIT.search(text) if text.rstrip().endswith("摄") else None
         if trailing:
             cur.add_text(text[: trailing.start()], ln.start, join=not cur.last_terminated())
             cur = _split_caption(drafts)
