@@ -211,7 +211,7 @@ def segment(source: Source) -> list[Article]:
             continues = _continues(lines, i)
             if cur.has_body and not cur.last_terminated() and i + 1 < len(lines) and not is_heading(i + 1) \
                     and not CREDIT_LINE.match(lines[i + 1].text) and not DATELINE.match(lines[i + 1].text) \
-                    and not re.search(r"[，,、]", text):
+                    and not re.search(r"[，,、]", text) and re.search(r"[ \u3000]", text.strip()):
                 continue  # a decoration printed across a broken sentence (新时代 新征程 新伟业): drop it
             # a long line with a list comma is body text, unless a byline or 本报讯 follows it
             leads = cur.last_terminated() and block_leads_to_report(i)
