@@ -239,12 +239,17 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
         parts.append(f"<div><b>别名：</b>{esc('、'.join(aliases))}</div>")
     if kind == "person":
         posts = []
+        spans = {(sp["org"], sp["title"]): sp for sp in graph.graph.get("spells", []) if sp["person"] == n}
         for _, org, e in graph.out_edges(n, data=True):
             if e.get("kind") != "holds":
                 continue
             post = str(e.get("title") or e.get("label") or "")
             org_label = str(graph.nodes[org].get("label") or org)
-            posts.append(f"{post}（{org_label}）" if post else org_label)
+            spell = spans.get((org, post))
+            when = ""
+            if spell and spell.get("first"):  # the tenure's timeline: first and last reports that show it
+                when = f" {spell['first']}" + (f"—{spell['last']}" if spell["last"] != spell["first"] else "")
+            posts.append((f"{post}（{org_label}）" if post else org_label) + when)
         posts = list(dict.fromkeys(posts))
         if posts:
             shown = "".join(f"<li>{esc(p)}</li>" for p in posts[:TOOLTIP_MAX_POSTS])

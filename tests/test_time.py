@@ -106,3 +106,18 @@ def test_a_career_lists_each_post_with_its_dates(built):
     rows = {(r[1], r[2], r[3], r[4]) for r in answer}
     assert ("相山区人民政府区长", "2021-03-05", "2021-10-08", "3") in rows
     assert ("相山区委副书记", "2021-03-05", "2021-03-05", "1") in rows
+
+
+def test_a_persons_tooltip_shows_the_timeline_of_each_post(built, tmp_path):
+    import re
+
+    result, _ = built
+    from kg.graph import build_graph
+    from kg.render import render_html
+
+    page = tmp_path / "g.html"
+    render_html(build_graph(result.corpus), page)
+    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>',
+                                page.read_text(encoding="utf-8"), re.S).group(1))
+    [zhu] = [n for n in data["nodes"] if n["name"] == "朱龙"]
+    assert "区长（相山区人民政府） 2021-03-05—2021-10-08" in zhu["title"]
