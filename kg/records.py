@@ -46,8 +46,9 @@ class Credit:
 class Article:
     """One report found on a page.
 
-    ``body`` is the cleaned text (headline and bylines removed, lines broken by the layout
-    re-joined); ``offsets[i]`` is the source-text offset of ``body[i]``.
+    ``body`` is the cleaned text: the headline lines, then the report (``lead`` is where it
+    starts), bylines removed and lines broken by the layout re-joined; ``offsets[i]`` is the
+    source-text offset of ``body[i]``.
     """
 
     source: str  # Source.name
