@@ -2,7 +2,7 @@
 the answer; and the library of named queries that ships in ``kg/queries/``.
 
 rdflib builds and serialises the graph; queries run on pyoxigraph, a store made for SPARQL
-(rdflib loads a 1M-triple build 7× slower and answers the named queries 12–16× slower: see bench/).
+(rdflib loads a 1.3M-triple build 7× slower and answers the named queries 3–14× slower: see bench/).
 """
 
 from __future__ import annotations
