@@ -110,21 +110,17 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
 
     extractions = []
     page_cache = PageCache(cache_dir) if cache_dir else None
-    todo = []
-    for source in corpus.sources:
-        cached = page_cache.get(source) if page_cache else None
-        todo.append((source, cached))
-    missing = [s for s, cached in todo if cached is None]
-    fresh = dict(zip((id(s) for s in missing), _pages(missing, jobs, progress), strict=True))
-    for source, cached in todo:
-        page = cached or fresh[id(source)]
-        if cached is None and page_cache and not any(p.stage != "read" for p in page.problems):
+    cached = [page_cache.get(source) if page_cache else None for source in corpus.sources]
+    fresh = iter(_pages([s for s, c in zip(corpus.sources, cached, strict=True) if c is None], jobs, progress))
+    for source, hit in zip(corpus.sources, cached, strict=True):
+        page = hit or next(fresh)
+        if hit is None and page_cache and not page.problems:
             page_cache.put(source, page)
         corpus.problems.extend(page.problems)
         corpus.articles.extend(page.articles)
         extractions.extend(page.extractions)
         for stage, seconds in page.seconds.items():
-            timings[stage] += seconds if cached is None else 0
+            timings[stage] += seconds if hit is None else 0
 
     t = time.perf_counter()
     resolve(extractions, corpus)

@@ -43,7 +43,8 @@ class PageCache:
         return h.hexdigest()
 
     def get(self, source: Source):
-        path = self.folder / self.key(source)[:2] / self.key(source)
+        key = self.key(source)
+        path = self.folder / key[:2] / key
         try:
             with path.open("rb") as fh:
                 value = pickle.load(fh)

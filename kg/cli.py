@@ -140,20 +140,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from .export import read_node_link
     from .render import focus, render_html
 
-    source = Path(args.target) / "graph.json" if Path(args.target).is_dir() else Path(args.target)
-    if not source.is_file():
-        print(f"kg view: {source}: no such file (run `kg build` first)", file=sys.stderr)
+    graph = _build_graph_json(args.target, "view")
+    if graph is None:
         return EXIT_USAGE
-    graph = read_node_link(source)
     title = "kg"
     if args.focus:
         try:
             graph = focus(graph, args.focus, args.hops)
         except KeyError:
-            print(f"kg view: no node named {args.focus!r} in {source}", file=sys.stderr)
+            print(f"kg view: no node named {args.focus!r} in {args.target}", file=sys.stderr)
             return EXIT_USAGE
         title = f"kg: {args.focus}（{args.hops} 跳）"
     out = Path(args.output)
@@ -162,15 +159,23 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from . import graphdb
+def _build_graph_json(target: str, command: str):
+    """The networkx graph a build wrote (its graph.json), or None after saying why not."""
     from .export import read_node_link
 
-    source = Path(args.target) / "graph.json" if Path(args.target).is_dir() else Path(args.target)
+    source = Path(target) / "graph.json" if Path(target).is_dir() else Path(target)
     if not source.is_file():
-        print(f"kg export: {source}: no such file (run `kg build` first)", file=sys.stderr)
+        print(f"kg {command}: {source}: no such file (run `kg build` first)", file=sys.stderr)
+        return None
+    return read_node_link(source)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import graphdb
+
+    graph = _build_graph_json(args.target, "export")
+    if graph is None:
         return EXIT_USAGE
-    graph = read_node_link(source)
     out = Path(args.output)
     if args.to == "gexf":
         out.mkdir(parents=True, exist_ok=True)

@@ -392,13 +392,17 @@ def read_node_link(path: Path) -> nx.MultiDiGraph:
         return nx.node_link_graph(json.load(fh), edges="edges", multigraph=True, directed=True)
 
 
+def flat(value):
+    """GraphML and GEXF hold no lists: ``|``-joined strings."""
+    return "|".join(map(str, value)) if isinstance(value, list | tuple | set) else value
+
+
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
     """GraphML for Gephi, Cytoscape and igraph: lists become ``|``-joined strings, the node's
     RDF IRI is kept so the two worlds can be joined."""
     h = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
-        attrs = {k: ("|".join(map(str, v)) if isinstance(v, list | tuple | set) else v)
-                 for k, v in d.items() if v is not None and k != "text"}
+        attrs = {k: flat(v) for k, v in d.items() if v is not None and k != "text"}
         h.add_node(n, iri=str(iri(n)), **attrs)
     for s, o, k, d in g.edges(keys=True, data=True):
         h.add_edge(s, o, key=k, **{a: v for a, v in d.items() if v is not None})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .export import iri
+from .export import flat, iri
 
 LABELS = {"person": "Person", "organization": "Organization", "place": "Place", "initiative": "Initiative",
           "meeting": "Meeting", "article": "Article", "source": "Source"}
@@ -143,15 +143,11 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path) -> list[Path]:
     """GEXF for Gephi: lists become ``|``-joined strings, each node keeps its RDF IRI."""
     h = nx.MultiDiGraph()
     for n, d in graph.nodes(data=True):
-        h.add_node(n, iri=str(iri(n)), **{k: _flat(v) for k, v in d.items() if v is not None and k != "text"})
+        h.add_node(n, iri=str(iri(n)), **{k: flat(v) for k, v in d.items() if v is not None and k != "text"})
     for u, v, k, d in graph.edges(keys=True, data=True):
-        h.add_edge(u, v, key=k, **{a: _flat(x) for a, x in d.items() if x is not None})
+        h.add_edge(u, v, key=k, **{a: flat(x) for a, x in d.items() if x is not None})
     nx.write_gexf(h, path, encoding="utf-8")
     return [path]
-
-
-def _flat(value):
-    return "|".join(map(str, value)) if isinstance(value, list | tuple | set) else value
 
 
 # -- tables ------------------------------------------------------------------------------------

@@ -12,10 +12,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import pathlib
 import re
-import tempfile
 from collections import Counter
 from importlib import resources
 
@@ -24,6 +22,8 @@ import networkx as nx
 from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
+
+from .export import write_atomic
 
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
@@ -137,7 +137,7 @@ def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", m
         pruned=len(kept) < len(drawable),
         big=big,
     )
-    _write_atomic(path, page)
+    write_atomic(path, lambda p: p.write_text(page, encoding="utf-8"))
 
 
 def _drawable_nodes(graph: nx.MultiDiGraph) -> list[str]:
@@ -454,25 +454,6 @@ def _swatch(style: tuple[str, str, str]) -> Markup:
     else:
         body = f'<circle cx="8" cy="8" r="6.5" fill="{color}"/>'
     return Markup(f'<svg class="swatch" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{body}</svg>')
-
-
-def _write_atomic(path: pathlib.Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates the file private (0600); the page is meant to be shared.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def focus(graph: nx.MultiDiGraph, name: str, hops: int = 2) -> nx.MultiDiGraph:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 from . import gazetteer, lexicon
 from .records import Corpus, Entity, Extraction, Fact, Mention, Spell
@@ -43,6 +44,7 @@ def zone_full_form(label: str) -> str:
     return label
 
 
+@cache
 def _titles() -> dict[str, dict]:
     return {row["title"]: row for row in lexicon.table("titles.tsv")}
 

@@ -52,3 +52,22 @@ def dataset(out_dir):
     ds = Dataset(default_union=True)
     ds.parse(out_dir / "graph.trig", format="trig")
     return ds
+
+
+def resolve_pages(*pages: tuple[str, str]):
+    """(file name, page text) pairs → the resolved Corpus, through segment, extract and resolve."""
+    from kg.extract import extract
+    from kg.records import Corpus, Source
+    from kg.resolve import resolve
+    from kg.segment import segment
+
+    corpus = Corpus()
+    extractions = []
+    for name, text in pages:
+        source = Source(path=name, name=name, text=text)
+        corpus.sources.append(source)
+        articles = segment(source)
+        corpus.articles.extend(articles)
+        extractions.extend(extract(a) for a in articles)
+    return resolve(extractions, corpus)
+

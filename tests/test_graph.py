@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from conftest import SEED_NAMES, seed_text
+from conftest import SEED_NAMES, resolve_pages, seed_text
 
-from kg.extract import extract
 from kg.graph import build_graph
-from kg.records import Corpus, Source
-from kg.resolve import resolve
-from kg.segment import segment
+from kg.records import Corpus
 
 PAGE = (
     "杜集区召开安全生产工作会议\n\n"
@@ -34,15 +31,7 @@ PERSON_EDGES = ("holds", "chaired", "attended")
 
 
 def build(*pages: tuple[str, str]) -> tuple[Corpus, nx.MultiDiGraph]:
-    corpus = Corpus()
-    extractions = []
-    for name, text in pages:
-        source = Source(path=name, name=name, text=text)
-        corpus.sources.append(source)
-        articles = segment(source)
-        corpus.articles.extend(articles)
-        extractions.extend(extract(a) for a in articles)
-    resolve(extractions, corpus)
+    corpus = resolve_pages(*pages)
     return corpus, build_graph(corpus)
 
 

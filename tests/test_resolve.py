@@ -12,34 +12,19 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import seed_text
+from conftest import resolve_pages, seed_text
 
 from kg import gazetteer
 from kg.build import build
 from kg.export import iri, to_rdf
-from kg.extract import extract
 from kg.graph import build_graph
-from kg.records import Corpus, Entity, Source
-from kg.resolve import hint_places, resolve
-from kg.segment import segment
+from kg.records import Corpus, Entity
+from kg.resolve import hint_places
 from kg.vocab import ORG, SDO
 
 SEED_LIESHAN = "000_96c8e21aadbbbbe2.txt"
 SEED_XIANGSHAN = "001_7b6c783239e697ff.txt"
 SEED_WEIDONG = "002_d8e10ae50a9c1096.txt"
-
-
-def resolve_pages(*pages: tuple[str, str]) -> Corpus:
-    """(file name, page text) pairs → the resolved corpus."""
-    corpus = Corpus()
-    extractions = []
-    for name, text in pages:
-        source = Source(path=name, name=name, text=text)
-        corpus.sources.append(source)
-        articles = segment(source)
-        corpus.articles.extend(articles)
-        extractions.extend(extract(a) for a in articles)
-    return resolve(extractions, corpus)
 
 
 @cache

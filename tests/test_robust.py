@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
+from conftest import resolve_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal
@@ -24,11 +25,8 @@ from rdflib import Dataset, Literal
 from kg.build import build
 from kg.cli import main
 from kg.export import read_node_link, to_rdf
-from kg.extract import extract
 from kg.graph import build_graph
 from kg.records import Corpus, Source
-from kg.resolve import resolve
-from kg.segment import segment
 
 # --- 1. hostile text -------------------------------------------------------------------------
 
@@ -225,13 +223,8 @@ def pages(draw) -> str:
 
 
 def run_stages(text: str, name: str = "fuzz.txt") -> tuple[Corpus, Source]:
-    corpus = Corpus()
-    source = Source(path=name, name=name, text=text)
-    corpus.sources.append(source)
-    articles = segment(source)
-    corpus.articles.extend(articles)
-    resolve([extract(a) for a in articles], corpus)
-    return corpus, source
+    corpus = resolve_pages((name, text))
+    return corpus, corpus.sources[0]
 
 
 def unbroken(text: str) -> str:

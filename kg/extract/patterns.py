@@ -357,7 +357,7 @@ def organizations(doc: Doc) -> Iterator[int]:
                 break
             if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
                 continue
-            if not (om or jend in doc.boundaries or place is None and not _dictionary_word(text[start:jend + 1])) \
+            if not (om or jend in doc.boundaries or place is None and not _dictionary_freq(text[start:jend + 1])) \
                     or not _org_shaped(doc, om.end() if om else jend, e, anchored=True, suffix_start=sm.start()):
                 continue
             if best is None or e > best[0]:
@@ -389,13 +389,6 @@ def _dictionary_verb(word: str) -> bool:
     import jieba.posseg
 
     return _dictionary_freq(word) >= 100 and jieba.posseg.dt.word_tag_tab.get(word, "").startswith("v")
-
-
-def _dictionary_word(word: str) -> bool:
-    """Is ``word`` in jieba's dictionary (区域, 市场, 县城): then 区/市/县 is no jurisdiction there."""
-    import jieba
-
-    return bool(jieba.get_FREQ(word))
 
 
 NOT_ORG_ENDINGS = ("干部", "全部", "内部", "外部", "局部", "西部", "东部", "南部", "北部", "中部", "常委", "委员",
