@@ -76,6 +76,13 @@ class Article:
         last = self.offsets[min(max(end - 1, start), len(self.offsets) - 1)]
         return (begin, last + 1)
 
+    def quote(self, start: int, end: int) -> str:
+        """``body[start:end]`` as the source has it: without the full stops the segmenter put after
+        sub-heads (an inserted character shares its predecessor's source offset)."""
+        o = self.offsets
+        return "".join(self.body[i] for i in range(start, min(end, len(o)))
+                       if i == 0 or o[i] != o[i - 1]).strip()
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -136,7 +143,7 @@ class Extraction:
         if 0 <= sentence < len(self.sentences):
             s = self.sentences[sentence]
             begin, end = a.source_span(s.start, s.end)
-            return Evidence(a.source, a.id, s.text, begin, end)
+            return Evidence(a.source, a.id, a.quote(s.start, s.end), begin, end)
         begin, end = a.headline_start, a.headline_end
         return Evidence(a.source, a.id, a.headline, begin, end)
 

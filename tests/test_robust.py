@@ -315,3 +315,14 @@ def test_middle_line_of_a_broken_sentence_is_kept():
     [article] = corpus.articles
     assert "研究部署" in article.body
     check_page_strict(text)
+
+
+def test_evidence_quotes_no_full_stop_the_source_lacks():
+    """A page cut off mid-sentence: its last line, with a comma and no full stop, is read as a
+    sub-head, and the segmenter ends sub-heads with a full stop of its own. The evidence of the
+    post in that line quoted that full stop, which the source does not have."""
+    text = "区委副书记、区长孙露露出席会议。\n常玉芬（榴园村党总支书记）说，相山区"
+    corpus, _ = run_stages(text)
+    [quoted] = [f.evidence.sentence for f in corpus.facts if f.subject.endswith("常玉芬") and f.evidence]
+    assert quoted == "常玉芬（榴园村党总支书记）说，相山区"
+    check_page(text)
