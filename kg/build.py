@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import __version__
 from .cache import PageCache
-from .export import to_rdf, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
+from .executors import Executor, LocalExecutor
+from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
 from .read import MAX_BYTES, read
@@ -64,38 +65,25 @@ def process_page(source: Source) -> Page:
     return Page(articles, extractions, problems, dict(seconds))
 
 
-def _pages(sources: list[Source], jobs: int, progress: bool) -> list[Page]:
-    """``process_page`` over the sources, in order: in this process, or in ``jobs`` processes
-    (forked after the pipeline is loaded, so each starts warm)."""
+def _pages(sources: list[Source], executor: Executor, progress: bool) -> list[Page]:
+    """``process_page`` over the sources, in order, on ``executor``."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(sources), unit="page", disable=not progress or not sources, leave=False)
-    if jobs <= 1 or len(sources) < 2:
-        out = []
-        for source in sources:
-            out.append(process_page(source))
-            bar.update()
-        bar.close()
-        return out
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    load_pipeline()
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        out = []
-        for page in pool.map(process_page, sources, chunksize=max(1, len(sources) // (jobs * 8))):
+    out = []
+    with tqdm(total=len(sources), unit="page", disable=not progress or not sources, leave=False) as bar:
+        for page in executor.map(process_page, sources, [len(s.text) for s in sources]):
             out.append(page)
             bar.update()
-    bar.close()
     return out
 
 
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
-          cache_dir: Path | None = None, progress: bool = False, date: str | None = None) -> BuildResult:
+          cache_dir: Path | None = None, progress: bool = False, date: str | None = None,
+          executor: Executor | None = None) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
-    is where pages are from when their reports do not say and no ``kg.toml`` of their folder does."""
+    is where pages are from when their reports do not say and no ``kg.toml`` of their folder does.
+    Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes)."""
     timings: Counter = Counter()
     corpus = Corpus()
     t = time.perf_counter()
@@ -111,7 +99,8 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     extractions = []
     page_cache = PageCache(cache_dir) if cache_dir else None
     cached = [page_cache.get(source) if page_cache else None for source in corpus.sources]
-    fresh = iter(_pages([s for s, c in zip(corpus.sources, cached, strict=True) if c is None], jobs, progress))
+    executor = executor or LocalExecutor(jobs, warm=load_pipeline)
+    fresh = iter(_pages([s for s, c in zip(corpus.sources, cached, strict=True) if c is None], executor, progress))
     for source, hit in zip(corpus.sources, cached, strict=True):
         page = hit or next(fresh)
         if hit is None and page_cache and not page.problems:
@@ -132,7 +121,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     out.mkdir(parents=True, exist_ok=True)
     outputs: list[Path] = []
     t = time.perf_counter()
-    outputs += write_rdf(to_rdf(graph), out)
+    outputs += write_rdf(rdf_quads(graph), out)
     timings["rdf"] += time.perf_counter() - t
     t = time.perf_counter()
     write_graphml(graph, out / "graph.graphml")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 3, 2
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_EXECUTOR = 0, 3, 2, 4
 
 
 def _default_inputs() -> list[str]:
@@ -44,11 +44,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kg build: --date {args.date!r}: write YYYY-MM-DD or YYYY", file=sys.stderr)
         return EXIT_USAGE
     cache_dir = None if args.no_cache else Path(args.cache) if args.cache else out / ".cache"
+    from .executors import ExecutorError, make_executor
+    from .extract import load_pipeline
+
+    if args.scheduler and args.executor != "dask":
+        print("kg build: --scheduler is for --executor dask", file=sys.stderr)
+        return EXIT_USAGE
     jobs = args.jobs or os.cpu_count() or 1
-    result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction,
-                   max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
-                   progress=not args.quiet and sys.stderr.isatty(),
-                   date=args.date)
+    try:
+        result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction,
+                       max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
+                       progress=not args.quiet and sys.stderr.isatty(), date=args.date,
+                       executor=make_executor(args.executor, jobs, args.scheduler, warm=load_pipeline))
+    except ExecutorError as err:
+        print(f"kg build: {err}", file=sys.stderr)
+        return EXIT_EXECUTOR
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
@@ -221,6 +231,11 @@ def parser() -> argparse.ArgumentParser:
                         "(a kg.toml with jurisdiction = \"...\" in a folder says it for that folder)")
     b.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="extract in N processes (default: all cores); the output is the same as with 1")
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where pages are extracted: local processes (default) or a Dask cluster")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: "
+                        "a local cluster of -j workers)")
     b.add_argument("--cache", metavar="DIR", help="where to keep per-page results for rebuilds (default DIR/.cache)")
     b.add_argument("--no-cache", action="store_true", help="redo every page")
     b.add_argument("--date", metavar="YYYY-MM-DD|YYYY",

@@ -14,14 +14,13 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Literal, URIRef
 
 from . import __version__
 from .records import Corpus
@@ -60,139 +59,170 @@ PREFIXES = (("schema", SDO), ("org", ORG), ("prov", PROV), ("skos", SKOS), ("kg"
             ("time", TIME), ("rdf", RDF), ("rdfs", RDFS))
 
 
-def to_rdf(g: nx.MultiDiGraph) -> Dataset:
-    ds = Dataset()
-    for prefix, ns in PREFIXES:
-        ds.bind(prefix, ns)
-    default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
+Quad = tuple  # (subject, predicate, object, graph name or None for the default graph), rdflib terms
+
+
+def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
+    """The graph's RDF statements, one at a time (a statement may come more than once)."""
     now = Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
-    graphs: dict[str, Graph] = {}
-
-    def article_graph(article_id: str) -> Graph:
-        if article_id not in graphs:
-            name = URIRef(str(iri(f"graph/{article_id}")))
-            graphs[article_id] = ds.graph(name)
-            default.add((name, RDF.type, PROV.Entity))
-            default.add((name, PROV.wasDerivedFrom, iri(f"article/{article_id}")))
-            default.add((name, PROV.wasDerivedFrom, iri(f"source/{article_id.split('#')[0]}")))
-            default.add((name, PROV.generatedAtTime, now))
-            default.add((name, PROV.wasGeneratedBy, KGR[f"activity/kg-{__version__}"]))
-        return graphs[article_id]
-
     activity = KGR[f"activity/kg-{__version__}"]
-    default.add((activity, RDF.type, PROV.Activity))
-    default.add((activity, RDFS.label, Literal(f"kg {__version__}")))
+    named: dict[str, URIRef] = {}
+
+    def article_graph(article_id: str) -> Iterator[Quad]:
+        """The article's named graph, described with PROV in the default graph when first used."""
+        if article_id not in named:
+            name = named[article_id] = URIRef(str(iri(f"graph/{article_id}")))
+            yield name, RDF.type, PROV.Entity, None
+            yield name, PROV.wasDerivedFrom, iri(f"article/{article_id}"), None
+            yield name, PROV.wasDerivedFrom, iri(f"source/{article_id.split('#')[0]}"), None
+            yield name, PROV.generatedAtTime, now, None
+            yield name, PROV.wasGeneratedBy, activity, None
+
+    yield activity, RDF.type, PROV.Activity, None
+    yield activity, RDFS.label, Literal(f"kg {__version__}"), None
 
     for key, d in g.nodes(data=True):
         node = iri(key)
         kind = d["kind"]
         label = d.get("label", "")
         if kind == "source":
-            default.add((node, RDF.type, SDO.DigitalDocument))
-            default.add((node, SDO.name, Literal(label)))
+            yield node, RDF.type, SDO.DigitalDocument, None
+            yield node, SDO.name, Literal(label), None
             continue
         if kind == "article":
-            ag = article_graph(key.split("/", 1)[1])
-            ag.add((node, RDF.type, SDO.NewsArticle))
-            ag.add((node, SDO.headline, _lit(label)))
-            if d.get("kicker"):
-                ag.add((node, SDO.alternativeHeadline, _lit(d["kicker"])))
-            ag.add((node, SDO.position, Literal(d["index"])))
-            ag.add((node, SDO.articleBody, _lit(d.get("text", ""))))
-            date = d.get("date") or ""
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
-                ag.add((node, SDO.datePublished, Literal(date, datatype=XSD.date)))
-            elif date:
-                ag.add((node, KG.dateText, Literal(date, datatype=XSD.gMonthDay)))
+            aid = key.split("/", 1)[1]
+            yield from article_graph(aid)
+            for p, o in _article(node, d):
+                yield node, p, o, named[aid]
             continue
-        default.add((node, RDFS.label, _lit(label)))
-        for alias in d.get("aliases", []):
-            default.add((node, SKOS.altLabel, _lit(alias)))
-        if kind == "person":
-            default.add((node, RDF.type, SDO.Person))
-        elif kind == "place":
-            default.add((node, RDF.type, SDO.Place))
-            level = d.get("level", "")
-            default.add((node, RDF.type, LEVEL_TYPES.get(level, SDO.AdministrativeArea)))
-            if level:
-                default.add((node, KG.level, Literal(level)))
-            if d.get("adcode"):
-                default.add((node, KG.adcode, Literal(d["adcode"])))
-            if d.get("lat") is not None and d.get("lon") is not None:
-                default.add((node, SDO.latitude, Literal(d["lat"], datatype=XSD.decimal)))
-                default.add((node, SDO.longitude, Literal(d["lon"], datatype=XSD.decimal)))
-        elif kind == "organization":
-            default.add((node, RDF.type, ORG.Organization))
-            default.add((node, RDF.type, _org_type(label)))
-        elif kind == "initiative":
-            default.add((node, RDF.type, KG.Initiative))
-        elif kind == "meeting":
-            default.add((node, RDF.type, SDO.Event))
-            default.add((node, SDO.name, _lit(label)))
-            date = d.get("date") or ""
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
-                default.add((node, SDO.startDate, Literal(date, datatype=XSD.date)))
-            elif date:
-                default.add((node, KG.dateText, Literal(date, datatype=XSD.gMonthDay)))
+        for p, o in _entity(d):
+            yield node, p, o, None
 
-    posts: dict[tuple[str, str], URIRef] = {}
+    posts: set[tuple[str, str]] = set()
     for s, o, d in g.edges(data=True):
         kind = d["kind"]
         article = d.get("article") or ""
-        ag = article_graph(article) if article else default
+        if article:
+            yield from article_graph(article)
+        ag = named[article] if article else None
         subj, obj = iri(s), iri(o) if o else None
         if kind == "mentions":
-            ag.add((subj, SDO.mentions, obj))
+            yield subj, SDO.mentions, obj, ag
         elif kind == "in_file":
-            ag.add((subj, SDO.isPartOf, obj))
+            yield subj, SDO.isPartOf, obj, ag
         elif kind == "authored":
-            ag.add((subj, SDO.author, obj))
+            yield subj, SDO.author, obj, ag
             role_prop = {"记者": KG.reporter, "通讯员": KG.correspondent, "摄影": KG.photographer}.get(d.get("role"))
             if role_prop:
-                ag.add((subj, role_prop, obj))
+                yield subj, role_prop, obj, ag
         elif kind == "located_in":
-            default.add((subj, SDO.containedInPlace, obj))
+            yield subj, SDO.containedInPlace, obj, None
         elif kind == "part_of":
-            default.add((subj, KG.jurisdiction, obj))
-            default.add((subj, SDO.areaServed, obj))
+            yield subj, KG.jurisdiction, obj, None
+            yield subj, SDO.areaServed, obj, None
         elif kind == "sub_organization_of":
-            default.add((subj, ORG.subOrganizationOf, obj))
-            default.add((obj, ORG.hasSubOrganization, subj))
+            yield subj, ORG.subOrganizationOf, obj, None
+            yield obj, ORG.hasSubOrganization, subj, None
         elif kind == "runs":
-            ag.add((obj, KG.runBy, subj))
+            yield obj, KG.runBy, subj, ag
         elif kind in ("chaired", "attended"):
-            ag.add((obj, KG.chair if kind == "chaired" else SDO.attendee, subj))
+            yield obj, KG.chair if kind == "chaired" else SDO.attendee, subj, ag
             if kind == "chaired":
-                ag.add((obj, SDO.attendee, subj))
-            _evidence(ag, obj, d, article)
+                yield obj, SDO.attendee, subj, ag
+            yield from _in(ag, _evidence(obj, d, article))
         elif kind in ("appointed", "removed"):
             change = KGR[f"change/{hashlib.sha1(f'{s}|{o}|{kind}|{article}'.encode()).hexdigest()[:16]}"]
-            ag.add((change, RDF.type, KG.PostChange))
-            ag.add((change, KG.changeKind, Literal(kind)))
-            ag.add((change, ORG.member, subj))
-            ag.add((change, KG.post, post_iri(o, d.get("title", ""))))
-            ag.add((change, KG.title, _lit(d.get("title", ""))))
-            _date_of(ag, change, g, article, SDO.startDate)
-            _evidence(ag, change, d, article, holder=subj)
+            yield change, RDF.type, KG.PostChange, ag
+            yield change, KG.changeKind, Literal(kind), ag
+            yield change, ORG.member, subj, ag
+            yield change, KG.post, post_iri(o, d.get("title", "")), ag
+            yield change, KG.title, _lit(d.get("title", "")), ag
+            date = (g.nodes.get(f"article/{article}") or {}).get("date") or ""
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+                yield change, SDO.startDate, Literal(date, datatype=XSD.date), ag
+            yield from _in(ag, _evidence(change, d, article, holder=subj))
         elif kind == "holds":
             title = d.get("title", "")
-            org_label = g.nodes[o]["label"] if o and o in g else ""
-            pkey = (o or "", title)
-            if pkey not in posts:
-                posts[pkey] = post_iri(o, title)
-                post = posts[pkey]
-                default.add((post, RDF.type, ORG.Post))
-                default.add((post, RDFS.label, _lit(post_label(org_label, title))))
-                default.add((post, KG.title, _lit(title)))
+            post = post_iri(o, title)
+            if (o or "", title) not in posts:
+                posts.add((o or "", title))
+                org_label = g.nodes[o]["label"] if o and o in g else ""
+                yield post, RDF.type, ORG.Post, None
+                yield post, RDFS.label, _lit(post_label(org_label, title)), None
+                yield post, KG.title, _lit(title), None
                 if o:
-                    default.add((post, ORG.postIn, obj))
-                    default.add((obj, ORG.hasPost, post))
-            post = posts[pkey]
-            ag.add((post, ORG.heldBy, subj))
-            ag.add((subj, ORG.holds, post))
-            _evidence(ag, post, d, article, holder=subj)
+                    yield post, ORG.postIn, obj, None
+                    yield obj, ORG.hasPost, post, None
+            yield post, ORG.heldBy, subj, ag
+            yield subj, ORG.holds, post, ag
+            yield from _in(ag, _evidence(post, d, article, holder=subj))
     for spell in g.graph.get("spells", []):
-        _membership(default, spell)
+        yield from _in(None, _membership(spell))
+
+
+def _in(graph, triples) -> Iterator[Quad]:
+    for s, p, o in triples:
+        yield s, p, o, graph
+
+
+def _article(node, d: dict) -> Iterator[tuple]:
+    yield RDF.type, SDO.NewsArticle
+    yield SDO.headline, _lit(d.get("label", ""))
+    if d.get("kicker"):
+        yield SDO.alternativeHeadline, _lit(d["kicker"])
+    yield SDO.position, Literal(d["index"])
+    yield SDO.articleBody, _lit(d.get("text", ""))
+    date = d.get("date") or ""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+        yield SDO.datePublished, Literal(date, datatype=XSD.date)
+    elif date:
+        yield KG.dateText, Literal(date, datatype=XSD.gMonthDay)
+
+
+def _entity(d: dict) -> Iterator[tuple]:
+    kind, label = d["kind"], d.get("label", "")
+    yield RDFS.label, _lit(label)
+    for alias in d.get("aliases", []):
+        yield SKOS.altLabel, _lit(alias)
+    if kind == "person":
+        yield RDF.type, SDO.Person
+    elif kind == "place":
+        yield RDF.type, SDO.Place
+        level = d.get("level", "")
+        yield RDF.type, LEVEL_TYPES.get(level, SDO.AdministrativeArea)
+        if level:
+            yield KG.level, Literal(level)
+        if d.get("adcode"):
+            yield KG.adcode, Literal(d["adcode"])
+        if d.get("lat") is not None and d.get("lon") is not None:
+            yield SDO.latitude, Literal(d["lat"], datatype=XSD.decimal)
+            yield SDO.longitude, Literal(d["lon"], datatype=XSD.decimal)
+    elif kind == "organization":
+        yield RDF.type, ORG.Organization
+        yield RDF.type, _org_type(label)
+    elif kind == "initiative":
+        yield RDF.type, KG.Initiative
+    elif kind == "meeting":
+        yield RDF.type, SDO.Event
+        yield SDO.name, _lit(label)
+        date = d.get("date") or ""
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
+            yield SDO.startDate, Literal(date, datatype=XSD.date)
+        elif date:
+            yield KG.dateText, Literal(date, datatype=XSD.gMonthDay)
+
+
+def to_rdf(g: nx.MultiDiGraph) -> Dataset:
+    """The graph as an rdflib ``Dataset`` (each article's statements in its named graph), for
+    code that works with rdflib; ``write_rdf`` does not need it."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES:
+        ds.bind(prefix, ns)
+    graphs: dict = {None: ds.default_graph if hasattr(ds, "default_graph") else ds.default_context}
+    for s, p, o, name in rdf_quads(g):
+        if name not in graphs:
+            graphs[name] = ds.graph(name)
+        graphs[name].add((s, p, o))
     return ds
 
 
@@ -200,42 +230,36 @@ def post_iri(org_key: str | None, title: str) -> URIRef:
     return iri(f"post/{org_key.split('/', 1)[1] if org_key else '-'}/{title}")
 
 
-def _date_of(graph: Graph, node, g: nx.MultiDiGraph, article: str, prop) -> None:
-    date = (g.nodes.get(f"article/{article}") or {}).get("date") or ""
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
-        graph.add((node, prop, Literal(date, datatype=XSD.date)))
-
-
-def _membership(graph: Graph, spell: dict) -> None:
+def _membership(spell: dict) -> Iterator[tuple]:
     """A tenure as W3C ORG: an org:Membership of the person in the body, in a role, during a
     time:Interval from the first to the last report that shows it (kg:firstSeen / kg:lastSeen
     say the same as plain dates, for simple queries)."""
     person, org, title = spell["person"], spell["org"], spell["title"]
     m = iri(f"membership/{person}/{org or '-'}/{title}")
-    graph.add((m, RDF.type, ORG.Membership))
-    graph.add((m, ORG.member, iri(person)))
+    yield m, RDF.type, ORG.Membership
+    yield m, ORG.member, iri(person)
     if org:
-        graph.add((m, ORG.organization, iri(org)))
+        yield m, ORG.organization, iri(org)
     role = iri(f"role/{title}")
-    graph.add((role, RDF.type, ORG.Role))
-    graph.add((role, RDFS.label, _lit(title)))
-    graph.add((m, ORG.role, role))
-    graph.add((m, KG.post, post_iri(org, title)))
-    graph.add((m, KG.observations, Literal(len(spell["articles"]))))
+    yield role, RDF.type, ORG.Role
+    yield role, RDFS.label, _lit(title)
+    yield m, ORG.role, role
+    yield m, KG.post, post_iri(org, title)
+    yield m, KG.observations, Literal(len(spell["articles"]))
     first, last = spell.get("began") or spell["first"], spell.get("ended") or spell["last"]
     if spell["first"]:
-        graph.add((m, KG.firstSeen, Literal(spell["first"], datatype=XSD.date)))
-        graph.add((m, KG.lastSeen, Literal(spell["last"], datatype=XSD.date)))
+        yield m, KG.firstSeen, Literal(spell["first"], datatype=XSD.date)
+        yield m, KG.lastSeen, Literal(spell["last"], datatype=XSD.date)
     if first or last:
         interval = iri(f"membership/{person}/{org or '-'}/{title}/interval")
-        graph.add((m, ORG.memberDuring, interval))
-        graph.add((interval, RDF.type, TIME.Interval))
+        yield m, ORG.memberDuring, interval
+        yield interval, RDF.type, TIME.Interval
         for prop, day, name in ((TIME.hasBeginning, first, "begin"), (TIME.hasEnd, last, "end")):
             if day:
                 instant = iri(f"membership/{person}/{org or '-'}/{title}/{name}")
-                graph.add((interval, prop, instant))
-                graph.add((instant, RDF.type, TIME.Instant))
-                graph.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
+                yield interval, prop, instant
+                yield instant, RDF.type, TIME.Instant
+                yield instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)
 
 
 def post_label(org_label: str, title: str) -> str:
@@ -246,20 +270,20 @@ def post_label(org_label: str, title: str) -> str:
     return org_label + title
 
 
-def _evidence(graph: Graph, node, d: dict, article: str, holder=None) -> None:
+def _evidence(node, d: dict, article: str, holder=None) -> Iterator[tuple]:
     if not d.get("sentence"):
         return
     digest = hashlib.sha1(f"{node}|{holder}|{article}|{d['start']}".encode()).hexdigest()[:16]
     ev = KGR[f"evidence/{digest}"]
-    graph.add((node, KG.evidence, ev))
-    graph.add((ev, RDF.type, KG.Evidence))
-    graph.add((ev, KG.sentence, _lit(d["sentence"])))
-    graph.add((ev, KG.beginIndex, Literal(int(d["start"]))))
-    graph.add((ev, KG.endIndex, Literal(int(d["end"]))))
-    graph.add((ev, PROV.wasDerivedFrom, iri(f"article/{article}")))
-    graph.add((ev, KG.rule, Literal(d.get("rule", ""))))
+    yield node, KG.evidence, ev
+    yield ev, RDF.type, KG.Evidence
+    yield ev, KG.sentence, _lit(d["sentence"])
+    yield ev, KG.beginIndex, Literal(int(d["start"]))
+    yield ev, KG.endIndex, Literal(int(d["end"]))
+    yield ev, PROV.wasDerivedFrom, iri(f"article/{article}")
+    yield ev, KG.rule, Literal(d.get("rule", ""))
     if holder is not None:
-        graph.add((ev, KG.about, holder))
+        yield ev, KG.about, holder
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -292,51 +316,182 @@ def jsonld_context() -> dict:
         return json.load(fh)
 
 
-def _ox(term):
+def group_quads(quads: Iterable[Quad]) -> dict[URIRef | None, list[tuple]]:
+    """Statements by graph (the default graph first, then the article graphs as they came),
+    without repeats, each graph's sorted by subject so the writers keep a subject's
+    statements together."""
+    groups: dict[URIRef | None, dict[tuple, None]] = {None: {}}
+    for s, p, o, name in quads:
+        groups.setdefault(name, {})[(s, p, o)] = None
+    return {name: sorted(triples, key=lambda t: t[0]) for name, triples in groups.items()}
+
+
+class _OxTerms:
+    """rdflib terms → pyoxigraph terms, each IRI converted once (they repeat a great deal)."""
+
+    def __init__(self):
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.iris: dict[URIRef, object] = {}
+
+    def __call__(self, term):
+        ox = self.ox
+        if isinstance(term, URIRef):
+            node = self.iris.get(term)
+            if node is None:
+                node = self.iris[term] = ox.NamedNode(str(term))
+            return node
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            return ox.Literal(str(term), datatype=self(term.datatype or XSD.string))
+        return ox.BlankNode(str(term))
+
+
+def write_rdf(quads: Iterable[Quad], out: Path) -> list[Path]:
+    """The statements in every RDF format: Turtle, N-Triples and RDF/XML hold the union of the
+    article graphs; TriG, N-Quads and JSON-LD (compacted with kg's context) keep each article's
+    named graph. Oxigraph writes all but JSON-LD; rdflib's JSON-LD writer takes minutes on a
+    graph of a few thousand named graphs, so kg writes that one itself (``write_jsonld``)."""
     import pyoxigraph as ox
 
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    return ox.BlankNode(str(term))
-
-
-def write_rdf(ds: Dataset, out: Path) -> list[Path]:
-    """The graph in every RDF format: Turtle, N-Triples and RDF/XML hold the union of the article
-    graphs; TriG, N-Quads and JSON-LD (compacted with kg's context) keep each article's named graph."""
-    import pyoxigraph as ox
-
-    quads, triples, seen = [], [], set()
-    for s_, p_, o_, g_ in ds.quads((None, None, None, None)):
-        s2, p2, o2 = _ox(s_), _ox(p_), _ox(o_)
-        name = g_.identifier if hasattr(g_, "identifier") else g_
-        graph_name = ox.DefaultGraph() if name is None or str(name) == str(DATASET_DEFAULT_GRAPH_ID) else _ox(name)
-        quads.append(ox.Quad(s2, p2, o2, graph_name))
-        if (s2, p2, o2) not in seen:
-            seen.add((s2, p2, o2))
-            triples.append(ox.Triple(s2, p2, o2))
+    groups = group_quads(quads)
+    term = _OxTerms()
+    dataset, triples = [], {}
+    for name, statements in groups.items():
+        graph_name = ox.DefaultGraph() if name is None else term(name)
+        for s, p, o in statements:
+            s2, p2, o2 = term(s), term(p), term(o)
+            dataset.append(ox.Quad(s2, p2, o2, graph_name))
+            triples.setdefault((s2, p2, o2), None)
+    union = [ox.Triple(*t) for t in triples]
+    del triples
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES}
     written = []
     for name, (fmt, scope) in RDF_FORMATS.items():
         target = out / name
         rdf_format = getattr(ox.RdfFormat, fmt)
-        data = triples if scope == "union" else quads
+        data = union if scope == "union" else dataset
         kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
         write_atomic(target, lambda p, d=data, f=rdf_format, k=kwargs: ox.serialize(d, str(p), f, **k))
         written.append(target)
     context = jsonld_context()
     target = out / "graph.jsonld"
-    write_atomic(target, lambda p: ds.serialize(p, format="json-ld", encoding="utf-8", context=context["@context"],
-                                                auto_compact=True))
+    write_atomic(target, lambda p: write_jsonld(groups, context, p))
     written.append(target)
     target = out / "context.jsonld"
     write_atomic(target, lambda p: p.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
                                                 encoding="utf-8"))
     written.append(target)
     return written
+
+
+class JsonLdCompactor:
+    """Node objects in the compact form of one JSON-LD ``@context``: a property becomes the
+    context's term when its value fits the term's coercion (``label`` for a ``zh`` literal of
+    rdfs:label, ``holds`` for an IRI of org:holds), and a compact IRI (``kg:title``) otherwise;
+    IRIs are shortened with the context's prefixes. What it writes expands to the same triples
+    (the tests parse it back with rdflib's JSON-LD parser)."""
+
+    def __init__(self, context: dict):
+        self.prefixes = sorted(((v, k) for k, v in context.items() if isinstance(v, str) and v[-1:] in "/#"),
+                               key=lambda vk: -len(vk[0]))
+        self.terms: dict[str, list[tuple[str, dict]]] = {}
+        for name, value in context.items():
+            definition = value if isinstance(value, dict) else {"@id": value}
+            if isinstance(value, str) and value[-1:] in "/#":
+                continue
+            self.terms.setdefault(self.expand(definition["@id"]), []).append((name, definition))
+        self._short: dict[str, str] = {}
+
+    def expand(self, name: str) -> str:
+        prefix, _, local = name.partition(":")
+        for ns, p in self.prefixes:
+            if p == prefix:
+                return ns + local
+        return name
+
+    def iri(self, value: str) -> str:
+        short = self._short.get(value)
+        if short is None:
+            short = value
+            for ns, prefix in self.prefixes:
+                if value.startswith(ns) and not value[len(ns):].startswith("//"):
+                    short = f"{prefix}:{value[len(ns):]}"
+                    break
+            self._short[value] = short
+        return short
+
+    def _fits(self, definition: dict, value) -> bool:
+        if definition.get("@type") == "@id":
+            return isinstance(value, URIRef)
+        if not isinstance(value, Literal):
+            return False
+        if "@language" in definition:
+            return value.language == definition["@language"]
+        return value.language is None and (value.datatype is None or value.datatype == XSD.string)
+
+    def value(self, value) -> dict | str:
+        if isinstance(value, URIRef):
+            return {"@id": self.iri(str(value))}
+        if not isinstance(value, Literal):
+            return {"@id": f"_:{value}"}
+        if value.language:
+            return {"@value": str(value), "@language": value.language}
+        if value.datatype is None or value.datatype == XSD.string:
+            return str(value)
+        return {"@value": str(value), "@type": self.iri(str(value.datatype))}
+
+    def node(self, subject, pairs: list[tuple]) -> dict:
+        obj: dict = {"@id": self.iri(str(subject)) if isinstance(subject, URIRef) else f"_:{subject}"}
+        types = [self.iri(str(o)) for p, o in pairs if p == RDF.type]
+        if types:
+            obj["@type"] = types if len(types) > 1 else types[0]
+        props: dict[str, list] = {}
+        for p, o in pairs:
+            if p == RDF.type:
+                continue
+            for name, definition in self.terms.get(str(p), ()):
+                if self._fits(definition, o):
+                    props.setdefault(name, []).append(str(o) if isinstance(o, Literal) else self.iri(str(o)))
+                    break
+            else:
+                props.setdefault(self.iri(str(p)), []).append(self.value(o))
+        for key in sorted(props):
+            values = props[key]
+            obj[key] = values[0] if len(values) == 1 else values
+        return obj
+
+    def nodes(self, triples: list[tuple]) -> Iterator[dict]:
+        """Node objects of triples sorted by subject."""
+        subject, pairs = None, []
+        for s, p, o in triples:
+            if s != subject and pairs:
+                yield self.node(subject, pairs)
+                pairs = []
+            subject = s
+            pairs.append((p, o))
+        if pairs:
+            yield self.node(subject, pairs)
+
+
+def write_jsonld(groups: dict[URIRef | None, list[tuple]], context: dict, path: Path) -> None:
+    """``graph.jsonld``: one document, the default graph's nodes and then one ``@graph`` object
+    per article graph, written a node at a time."""
+    compactor = JsonLdCompactor(context["@context"])
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"@context": ' + json.dumps(context["@context"], ensure_ascii=False) + ',\n "@graph": [')
+        first = True
+        for name, triples in groups.items():
+            if name is None:
+                items: Iterator[dict] = compactor.nodes(triples)
+            else:
+                items = iter([{"@id": compactor.iri(str(name)), "@graph": list(compactor.nodes(triples))}])
+            for item in items:
+                fh.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+                first = False
+        fh.write("\n]}\n")
 
 
 def explain_records(corpus: Corpus) -> Iterator[dict]:
