@@ -2,7 +2,10 @@
 1×, 10× and 100× the seed pages (names and districts permuted so that resolution does real
 work), next to jieba's plain segmentation and part-of-speech tagging of the same text.
 
-    python bench/pipeline.py [--sizes 1,10,100] [--jobs 1]
+    python bench/pipeline.py [--sizes 1,10,100] [--jobs 1] [--executor local|dask]
+
+With ``--executor dask`` the build starts a local Dask cluster of ``--jobs`` worker processes;
+the peak memory is then the build process's only (resolution and exports), not the workers'.
 
 Prints figures; asserts nothing.
 """
@@ -25,8 +28,12 @@ BUILD = """
 import json, resource, sys, time
 from pathlib import Path
 from kg.build import build
+from kg.executors import make_executor
+from kg.extract import load_pipeline
 t = time.perf_counter()
-r = build([sys.argv[1]], Path(sys.argv[2]), html=False, jobs=int(sys.argv[3]))
+jobs = int(sys.argv[3])
+r = build([sys.argv[1]], Path(sys.argv[2]), html=False, jobs=jobs,
+          executor=make_executor(sys.argv[4], jobs, warm=load_pipeline))
 wall = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"wall": wall, "peak_mb": peak, "seconds": r.report["seconds"], "chars": r.report["counts"]["characters"],
@@ -53,6 +60,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,10,100", help="corpus sizes as multiples of the 5 seed pages")
     ap.add_argument("--jobs", type=int, default=1, help="kg build -j (default 1: one core)")
+    ap.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="where pages are extracted (dask: a local cluster of --jobs workers)")
     args = ap.parse_args()
     from rdf_store import make_corpus, seed_persons
 
@@ -64,7 +73,7 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             corpus, out = Path(tmp) / f"c{size}", Path(tmp) / f"o{size}"
             make_corpus(corpus, 5 * size, persons)
-            done = subprocess.run([sys.executable, "-c", BUILD, str(corpus), str(out), str(args.jobs)],
+            done = subprocess.run([sys.executable, "-c", BUILD, str(corpus), str(out), str(args.jobs), args.executor],
                                   capture_output=True, text=True, check=True, cwd=ROOT)
             r = json.loads(done.stdout.strip().splitlines()[-1])
             sizes = {p.name: p.stat().st_size / 1e6 for p in out.iterdir() if p.is_file()}

@@ -12,6 +12,8 @@ import importlib.metadata
 import re
 from functools import cache
 
+from . import lexicon
+
 LEVELS = {2: "province", 4: "city", 6: "district"}
 SHORTENABLE = ("省", "市", "区", "县", "自治区", "特别行政区", "自治州", "地区", "盟")
 
@@ -75,7 +77,7 @@ def _short_forms() -> dict[str, str]:
 def division_regex() -> re.Pattern:
     names = set(divisions()) | set(_short_forms())
     names.discard("市辖区")
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return re.compile(lexicon.trie_pattern(names))
 
 
 def lookup(name: str) -> dict | None:

@@ -13,11 +13,15 @@ bug in kg to fix, not a test to skip.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pytest
 from conftest import seed_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kg import gazetteer, lexicon
 from kg.extract import extract
 from kg.records import Extraction, Source
 from kg.segment import segment
@@ -562,3 +566,26 @@ def test_acting_and_executive_deputy_titles_stay_distinct_held_apart():
     assert titles(ex, "汤建") == {"常务副县长"}
     assert titles(ex, "葛玉梅") == {"副县长"}
     assert not texts(ex, "place") & {"代县"}
+
+
+# --- the gazetteer's matcher -----------------------------------------------------------------
+
+_ALPHABET = "区县市镇村山东西新城"
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.text(_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=12),
+       text=st.text(_ALPHABET + "的，", max_size=60))
+def test_trie_pattern_matches_what_a_longest_first_alternation_does(words, text):
+    """The division names are matched by a trie-shaped regex for speed; it must find the same
+    names at the same places as the plain longest-first alternation it replaces."""
+    flat = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    trie = re.compile(lexicon.trie_pattern(words))
+    assert [(m.start(), m.group()) for m in trie.finditer(text)] == \
+           [(m.start(), m.group()) for m in flat.finditer(text)]
+
+
+def test_the_gazetteer_finds_divisions_and_their_short_forms_in_a_sentence():
+    text = "淮北市烈山区和相山区的干部到河南省平顶山市卫东区学习"
+    found = [m.group() for m in gazetteer.division_regex().finditer(text)]
+    assert found == ["淮北市", "烈山区", "相山区", "河南省", "平顶山市", "卫东区"]
