@@ -40,7 +40,7 @@ ZH = "zh"
 
 def iri(key: str) -> URIRef:
     """A stable IRI from an entity's resolved key (never from run order)."""
-    safe = re.sub(r"[\s<>\"{}|\\^`#?%]", lambda m: f"%{ord(m.group(0)):02X}", key)
+    safe = re.sub(r"[\s<>\"{}|\\^`#?%\x00-\x1f\x7f-\x9f]", lambda m: f"%{ord(m.group(0)):02X}", key)
     return KGR[safe]
 
 

@@ -234,6 +234,24 @@ def folder_settings(folder: Path) -> tuple[dict, Problem | None]:
     return folder_settings(folder.parent)
 
 
+# C0 and C1 control characters but tab and line ends: invalid in XML and in IRIs, they reach
+# names and labels from scraped pages (a \x07 inside a name) and would break the exports.
+CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+LINE_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # vertical tab, form feed: line breaks
+
+
+def clean_controls(text: str) -> tuple[str, int, int]:
+    """The text with vertical tabs and form feeds as line breaks and other control characters
+    as spaces, one character for one so offsets still hold; how many were replaced and where
+    the first was."""
+    text = text.translate(LINE_CONTROLS)
+    first = CONTROLS.search(text)
+    if first is None:
+        return text, 0, -1
+    cleaned, count = CONTROLS.subn(" ", text)
+    return cleaned, count, first.start()
+
+
 def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iterator[Source | Problem]:
     """Yield a ``Source`` for every readable page and a ``Problem`` for every other input or
     warning (a broken ``kg.toml`` is reported once and its folder's pages are read without it;
@@ -258,6 +276,10 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
             reported.add(problem.path)
             yield problem
         for source in sources:
+            source.text, count, first = clean_controls(source.text)
+            if count:
+                yield Problem(source.path, f"{count} control character{'s' if count > 1 else ''} (first at character "
+                                           f"{first}) replaced by spaces", skipped=False)
             if not source.text.strip():
                 yield Problem(source.path, "empty file" if source.format != "jsonl" else "empty page")
                 continue

@@ -93,3 +93,27 @@ def test_warnings_alone_exit_0_and_strict_makes_them_fatal(tmp_path):
     [warning] = report["warnings"]
     assert warning["skipped"] is False and "U+FFFD" in warning["message"]
     assert main(["build", str(corpus), "-o", str(tmp_path / "b"), "-q", "--no-html", "--strict"]) == EXIT_SKIPPED
+
+
+def test_control_characters_are_replaced_and_every_export_still_writes(tmp_path):
+    """Scraped text carries control characters (a BEL inside a name, an ESC, form feeds between
+    pages). They are invalid in IRIs and XML: Oxigraph refused the IRI and the build crashed.
+    They are now replaced one for one (offsets hold), with a warning naming the file."""
+    corpus = tmp_path / "pages"
+    corpus.mkdir()
+    (corpus / "ctl.txt").write_text("区委书记刘\x07明主持会议，区长王强\x1b出席。\x0c\n"
+                                    "区财政局开展“惠\x01民”行动。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(corpus), "-o", str(out), "-q"]) == EXIT_OK
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    [warning] = report["warnings"]
+    assert warning["path"].endswith("ctl.txt") and warning["skipped"] is False
+    assert "3 control characters (first at character 5) replaced by spaces" in warning["message"]
+    import networkx as nx
+    import pyoxigraph as ox
+
+    g = nx.read_graphml(out / "graph.graphml")
+    labels = {d.get("label") for _, d in g.nodes(data=True)}
+    assert "王强" in labels and not any(c in "".join(filter(None, labels)) for c in "\x07\x1b\x01")
+    assert len(list(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))) > 0
+    assert "王强" in (out / "graph.html").read_text(encoding="utf-8")
