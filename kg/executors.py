@@ -161,7 +161,11 @@ class DaskExecutor:
                     break
             for future in flow:
                 k = index_of.pop(future.key)
-                done[k] = future.result()  # re-raises a worker's exception here, with its traceback
+                try:
+                    done[k] = future.result()
+                except Exception as err:  # pages fail inside process_page; this is the cluster (a lost worker)
+                    raise ExecutorError(f"a shard of {len(groups[k])} pages failed on the Dask cluster: {err!r}") \
+                        from err
                 future.release()
                 submit_one()
                 while next_out in done:

@@ -64,6 +64,19 @@ def test_results_keep_the_items_order_when_later_shards_finish_first(cluster):
     assert out == list(range(12))
 
 
+def _fails_on_three(item: int) -> int:
+    if item == 3:
+        raise MemoryError("worker out of memory")
+    return item
+
+
+def test_a_shard_lost_on_the_cluster_is_an_executor_error(cluster):
+    """Pages that fail are caught inside process_page; what reaches the executor is the cluster
+    failing (a worker killed, out of memory): the build stops with an error that says so."""
+    with pytest.raises(ExecutorError, match=r"failed on the Dask cluster: MemoryError"):
+        list(DaskExecutor(cluster.scheduler_address, shard_characters=1).map(_fails_on_three, list(range(6))))
+
+
 def test_local_processes_keep_the_order_too():
     items = [(i, 0.2 if i < 2 else 0.0) for i in range(8)]
     assert list(LocalExecutor(2).map(_slow_identity, items)) == list(range(8))
