@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from rdflib import Dataset
 
 from kg.build import build
 from kg.query import load_store
+
+# `make test` (and CI) draws the same examples on every run, so a red build is reproducible and
+# never depends on luck; KG_FUZZ=N draws N fresh random examples a property test instead, to
+# search for new failures (then add each one as a regression test).
+FUZZ = int(os.environ.get("KG_FUZZ", "0"))
+settings.register_profile("kg", derandomize=not FUZZ, database=None, **({"max_examples": FUZZ} if FUZZ else {}))
+settings.load_profile("kg")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

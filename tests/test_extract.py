@@ -17,7 +17,7 @@ import re
 from functools import cache
 
 import pytest
-from conftest import seed_text
+from conftest import FUZZ, seed_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -573,7 +573,7 @@ def test_acting_and_executive_deputy_titles_stay_distinct_held_apart():
 _ALPHABET = "区县市镇村山东西新城"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=FUZZ or 300, deadline=None)
 @given(words=st.lists(st.text(_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=12),
        text=st.text(_ALPHABET + "的，", max_size=60))
 def test_trie_pattern_matches_what_a_longest_first_alternation_does(words, text):

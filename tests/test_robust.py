@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
-from conftest import resolve_pages
+from conftest import FUZZ, resolve_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal
@@ -297,7 +297,7 @@ def check_page_strict(text: str) -> None:
                 assert unbroken(text[begin:end]) == unbroken(m.text), (m, text[begin:end])
 
 
-@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+@settings(max_examples=FUZZ or 35, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
 @given(pages())
 def test_fuzzed_pages(text):
     check_page(text)
