@@ -89,9 +89,10 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, address: str | None = None, jobs: int = 1, shard_characters: int = SHARD_CHARACTERS,
-                 timeout: float = 20):
+                 timeout: float = 20, worker_wait: float = 60):
         self.address = address
-        self.timeout = timeout
+        self.timeout = timeout  # to reach the scheduler
+        self.worker_wait = worker_wait  # for a first worker to join it
         self.jobs = max(1, jobs)
         self.shard_characters = shard_characters
 
@@ -107,11 +108,10 @@ class DaskExecutor:
             except OSError as err:
                 raise ExecutorError(f"cannot reach the Dask scheduler at {self.address}: {err}") from err
         cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
         return Client(cluster), cluster
 
-    @staticmethod
-    def _check_workers(client) -> int:
+    def _check_workers(self, client) -> int:
         from . import __version__
 
         def version() -> str:
@@ -120,6 +120,10 @@ class DaskExecutor:
             return kg.__version__
 
         try:
+            client.wait_for_workers(1, timeout=self.worker_wait)
+        except TimeoutError as err:
+            raise ExecutorError(f"no worker joined the Dask cluster within {self.worker_wait:g} s") from err
+        try:
             found = client.run(version)
         except Exception as err:  # a worker that cannot import kg
             raise ExecutorError(f"a Dask worker cannot run kg: {err!r} (install kg {__version__} on every worker)") \
@@ -127,8 +131,6 @@ class DaskExecutor:
         wrong = {w: v for w, v in found.items() if v != __version__}
         if wrong:
             raise ExecutorError(f"Dask workers run another kg version than this client's {__version__}: {wrong}")
-        if not found:
-            raise ExecutorError("the Dask cluster has no worker")
         return len(found)
 
     def map(self, fn, items, sizes=()):

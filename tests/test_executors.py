@@ -25,7 +25,7 @@ def _quads(out) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
         yield c
 
 
@@ -87,6 +87,12 @@ def test_an_unreachable_scheduler_is_an_error_naming_it(tmp_path):
     with pytest.raises(ExecutorError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         build([str(SEEDS)], tmp_path, html=False, executor=executor, cache_dir=None)
     assert not (tmp_path / "graph.nq").exists()
+
+
+def test_a_scheduler_without_workers_is_an_error_not_a_hang():
+    with LocalCluster(n_workers=0, dashboard_address=":0") as empty, \
+            pytest.raises(ExecutorError, match="no worker joined the Dask cluster within 2 s"):
+        list(DaskExecutor(empty.scheduler_address, worker_wait=2).map(str, [1, 2]))
 
 
 def test_scheduler_without_the_dask_executor_is_a_usage_error(tmp_path, capsys):
