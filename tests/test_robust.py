@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from conftest import FUZZ, resolve_pages
 from hypothesis import HealthCheck, given, settings
@@ -24,8 +27,9 @@ from rdflib import Dataset, Literal
 
 from kg.build import build
 from kg.cli import main
-from kg.export import read_node_link, to_rdf
+from kg.export import rdf_quads, read_node_link, to_rdf, write_graphml, write_rdf
 from kg.graph import build_graph
+from kg.read import clean_controls
 from kg.records import Corpus, Source
 
 # --- 1. hostile text -------------------------------------------------------------------------
@@ -251,8 +255,16 @@ def check_span(text: str, used: set[int], start: int, end: int, quoted: str) -> 
 
 
 def check_page(text: str) -> None:
+    text = clean_controls(text)[0]  # what kg.read does to every page
     corpus, source = run_stages(text)
-    ds = to_rdf(build_graph(corpus))
+    graph = build_graph(corpus)
+    with tempfile.TemporaryDirectory() as tmp:  # the writers a build uses: Oxigraph, the JSON-LD writer, lxml
+        write_rdf(rdf_quads(graph), Path(tmp))
+        write_graphml(graph, Path(tmp) / "graph.graphml")
+        quads = list(ox.parse(path=str(Path(tmp) / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+        assert len(Dataset().parse(Path(tmp) / "graph.jsonld", format="json-ld")) == len(quads)
+        nx.read_graphml(Path(tmp) / "graph.graphml")
+    ds = to_rdf(graph)
     data = ds.serialize(format="nquads", encoding="utf-8")
     back = Dataset()
     back.parse(data=data, format="nquads")
