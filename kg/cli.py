@@ -30,6 +30,8 @@ def _default_inputs() -> list[str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build, summary
+    from .executors import ExecutorError, make_executor
+    from .extract import load_pipeline
 
     out = Path(args.output)
     paths = args.paths or _default_inputs()
@@ -44,9 +46,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kg build: --date {args.date!r}: write YYYY-MM-DD or YYYY", file=sys.stderr)
         return EXIT_USAGE
     cache_dir = None if args.no_cache else Path(args.cache) if args.cache else out / ".cache"
-    from .executors import ExecutorError, make_executor
-    from .extract import load_pipeline
-
     if args.scheduler and args.executor != "dask":
         print("kg build: --scheduler is for --executor dask", file=sys.stderr)
         return EXIT_USAGE

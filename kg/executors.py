@@ -19,8 +19,6 @@ SHARD_CHARACTERS = 400_000  # ~a minute of extraction on one core: long enough t
 
 
 class Executor(Protocol):
-    name: str
-
     def map(self, fn: Callable[[T], R], items: Sequence[T], sizes: Sequence[int] = ()) -> Iterator[R]:
         """``fn`` over ``items``, results in the items' order; ``sizes`` (characters) shape shards."""
 
@@ -55,8 +53,6 @@ class LocalExecutor:
     """This process (``jobs`` = 1) or ``jobs`` processes forked after ``warm`` ran, so each starts
     with the pipeline loaded."""
 
-    name = "local"
-
     def __init__(self, jobs: int = 1, warm: Callable[[], object] | None = None):
         self.jobs = max(1, jobs)
         self.warm = warm
@@ -85,8 +81,6 @@ class DaskExecutor:
     finish and are yielded in order; shards are submitted a few per worker at a time, so neither
     the scheduler nor this process holds the whole corpus's results twice.
     """
-
-    name = "dask"
 
     def __init__(self, address: str | None = None, jobs: int = 1, shard_characters: int = SHARD_CHARACTERS,
                  timeout: float = 20, worker_wait: float = 60):

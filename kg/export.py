@@ -92,7 +92,7 @@ def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
         if kind == "article":
             aid = key.split("/", 1)[1]
             yield from article_graph(aid)
-            for p, o in _article(node, d):
+            for p, o in _article(d):
                 yield node, p, o, named[aid]
             continue
         for p, o in _entity(d):
@@ -165,7 +165,7 @@ def _in(graph, triples) -> Iterator[Quad]:
         yield s, p, o, graph
 
 
-def _article(node, d: dict) -> Iterator[tuple]:
+def _article(d: dict) -> Iterator[tuple]:
     yield RDF.type, SDO.NewsArticle
     yield SDO.headline, _lit(d.get("label", ""))
     if d.get("kicker"):
@@ -482,15 +482,11 @@ def write_jsonld(groups: dict[URIRef | None, list[tuple]], context: dict, path: 
     compactor = JsonLdCompactor(context["@context"])
     with path.open("w", encoding="utf-8") as fh:
         fh.write('{"@context": ' + json.dumps(context["@context"], ensure_ascii=False) + ',\n "@graph": [')
-        first = True
-        for name, triples in groups.items():
-            if name is None:
-                items: Iterator[dict] = compactor.nodes(triples)
-            else:
-                items = iter([{"@id": compactor.iri(str(name)), "@graph": list(compactor.nodes(triples))}])
-            for item in items:
-                fh.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
-                first = False
+        items = (item for name, triples in groups.items()
+                 for item in (compactor.nodes(triples) if name is None else
+                              [{"@id": compactor.iri(str(name)), "@graph": list(compactor.nodes(triples))}]))
+        for n, item in enumerate(items):
+            fh.write((",\n  " if n else "\n  ") + json.dumps(item, ensure_ascii=False))
         fh.write("\n]}\n")
 
 

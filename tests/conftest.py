@@ -63,6 +63,24 @@ def dataset(out_dir):
     return ds
 
 
+@pytest.fixture(scope="session")
+def one_process(tmp_path_factory) -> Path:
+    """The seeds built in this process, the reference other executors and the cache must match."""
+    out = tmp_path_factory.mktemp("one-process")
+    build([str(SEEDS)], out, html=False, jobs=1)
+    return out
+
+
+def assert_same_build(a: Path, b: Path) -> None:
+    """Two builds hold the same statements (but for the time each was made) and the same graph."""
+    def quads(out: Path) -> list[str]:
+        return sorted(line for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()
+                      if "generatedAtTime" not in line)
+
+    assert quads(a) == quads(b)
+    assert (a / "graph.json").read_bytes() == (b / "graph.json").read_bytes()
+
+
 def resolve_pages(*pages: tuple[str, str]):
     """(file name, page text) pairs → the resolved Corpus, through segment, extract and resolve."""
     from kg.extract import extract

@@ -6,35 +6,16 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-from conftest import SEEDS
+from conftest import SEEDS, assert_same_build
 
 from kg.build import build
 
 PAGES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
 
-def _quads(out) -> list[str]:
-    """The N-Quads but for the time each build was made."""
-    return sorted(line for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()
-                  if "generatedAtTime" not in line)
-
-
-def _same(a, b) -> None:
-    assert _quads(a) == _quads(b)
-    assert (a / "graph.json").read_bytes() == (b / "graph.json").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def one_process(tmp_path_factory):
-    out = tmp_path_factory.mktemp("j1")
-    build([str(SEEDS)], out, html=False, jobs=1)
-    return out
-
-
 def test_two_processes_give_the_output_of_one(one_process, tmp_path):
     build([str(SEEDS)], tmp_path, html=False, jobs=2)
-    _same(one_process, tmp_path)
+    assert_same_build(one_process, tmp_path)
 
 
 def test_a_rebuild_takes_every_page_from_the_cache(one_process, tmp_path):
@@ -42,7 +23,7 @@ def test_a_rebuild_takes_every_page_from_the_cache(one_process, tmp_path):
     build([str(SEEDS)], tmp_path / "a", html=False, cache_dir=cache)
     result = build([str(SEEDS)], tmp_path / "b", html=False, cache_dir=cache)
     assert result.report["cache"] == {"hits": len(PAGES), "misses": 0}
-    _same(one_process, tmp_path / "b")
+    assert_same_build(one_process, tmp_path / "b")
 
 
 def test_one_new_page_is_the_only_one_redone(tmp_path):
@@ -55,7 +36,7 @@ def test_one_new_page_is_the_only_one_redone(tmp_path):
     result = build([str(corpus)], tmp_path / "after", html=False, cache_dir=cache)
     assert result.report["cache"] == {"hits": len(PAGES) - 1, "misses": 1}
     build([str(corpus)], tmp_path / "clean", html=False)
-    _same(tmp_path / "clean", tmp_path / "after")
+    assert_same_build(tmp_path / "clean", tmp_path / "after")
 
 
 def test_a_changed_page_is_redone_and_a_damaged_entry_is_made_again(tmp_path):

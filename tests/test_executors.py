@@ -8,7 +8,7 @@ import time
 
 import cloudpickle
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, assert_same_build
 from distributed import LocalCluster
 
 from kg.build import build
@@ -18,30 +18,17 @@ from kg.executors import DaskExecutor, ExecutorError, LocalExecutor, shards
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import the tests
 
 
-def _quads(out) -> list[str]:
-    return sorted(line for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()
-                  if "generatedAtTime" not in line)
-
-
 @pytest.fixture(scope="module")
 def cluster():
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
         yield c
 
 
-@pytest.fixture(scope="module")
-def one_process(tmp_path_factory):
-    out = tmp_path_factory.mktemp("single")
-    build([str(SEEDS)], out, html=False, jobs=1)
-    return out
-
-
 def test_a_two_worker_cluster_gives_the_output_of_one_process(cluster, one_process, tmp_path):
     code = main(["build", str(SEEDS), "-o", str(tmp_path), "--no-html", "--no-cache", "-q",
                  "--executor", "dask", "--scheduler", cluster.scheduler_address])
     assert code == 0
-    assert _quads(tmp_path) == _quads(one_process)
-    assert (tmp_path / "graph.json").read_bytes() == (one_process / "graph.json").read_bytes()
+    assert_same_build(tmp_path, one_process)
     assert len(cluster.scheduler.workers) == 2
 
 
@@ -50,7 +37,7 @@ def test_small_shards_spread_over_both_workers_and_come_back_in_order(cluster, o
     of order; the build still sees them in the pages' order."""
     executor = DaskExecutor(cluster.scheduler_address, shard_characters=1)
     build([str(SEEDS)], tmp_path, html=False, executor=executor)
-    assert _quads(tmp_path) == _quads(one_process)
+    assert_same_build(tmp_path, one_process)
 
 
 def _slow_identity(item: tuple[int, float]) -> int:

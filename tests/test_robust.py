@@ -254,7 +254,7 @@ def check_span(text: str, used: set[int], start: int, end: int, quoted: str) -> 
         pos += len(line) + 1
 
 
-def _quads(path: Path, fmt: str) -> set:
+def _parsed_quads(path: Path, fmt: str) -> set:
     ds = Dataset()
     ds.parse(path, format=fmt)
     return {(s, p, o, str(getattr(g, "identifier", g))) for s, p, o, g in ds.quads((None, None, None, None))}
@@ -268,7 +268,7 @@ def check_page(text: str) -> None:
         write_rdf(rdf_quads(graph), Path(tmp))
         write_graphml(graph, Path(tmp) / "graph.graphml")
         assert list(ox.parse(path=str(Path(tmp) / "graph.nq"), format=ox.RdfFormat.N_QUADS))
-        assert _quads(Path(tmp) / "graph.jsonld", "json-ld") == _quads(Path(tmp) / "graph.nq", "nquads")
+        assert _parsed_quads(Path(tmp) / "graph.jsonld", "json-ld") == _parsed_quads(Path(tmp) / "graph.nq", "nquads")
         nx.read_graphml(Path(tmp) / "graph.graphml")
     ds = to_rdf(graph)
     data = ds.serialize(format="nquads", encoding="utf-8")
