@@ -63,6 +63,7 @@ class Article:
     headline_start: int = 0
     headline_end: int = 0
     lead: int = 0  # body offset where the report proper starts (after the headline lines)
+    outlet: str = ""  # the outlet its dateline names (本报, 文成新闻网, 云上江陵), a hint of its jurisdiction
 
     @property
     def id(self) -> str:

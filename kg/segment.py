@@ -12,23 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import lexicon
+from . import bylines
 from .records import Article, Credit, Source
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
-NAME = rf"[{HAN}·]{{2,5}}"
-_ROLES: dict[str, str] = lexicon.data("credit_roles.json")["roles"]
-_ROLE_RE = "|".join(re.escape(r) for r in sorted(_ROLES, key=len, reverse=True))
-
-# A line that is only a credit: optional ■, roles and names, optionally closed by 摄.
-CREDIT_LINE = re.compile(
-    rf"^[■□●◆\s]*(?:(?:{_ROLE_RE})[\s:：]*)+(?:{NAME}[\s、，,]*)+(?:摄)?\s*$"
-    rf"|^[■□●◆\s]*(?:{NAME}\s+)*{NAME}\s*摄\s*$"
-)
-# 本报讯 / 本报济宁讯 / 本报讯(记者田秀忠 通讯员何洋) at the start of a report.
-DATELINE = re.compile(rf"^\s*本报[{HAN}]{{0,6}}?讯\s*(?:[(（]([^()（）]{{1,80}})[)）])?\s*")
-# A credit at the very end of a caption paragraph: "……500多期。黄杰 摄".
-TRAILING_CREDIT = re.compile(rf"(?<=[。！？”])\s*((?:(?:{_ROLE_RE})\s*)?(?:{NAME}\s*)+)摄\s*$")
 HEADING_MD = re.compile(r"^\s*(#{1,6})\s*(.*?)\s*$")
 DATE_IN_TEXT = re.compile(r"(?:(20\d\d|19\d\d)年)?(\d{1,2})月(\d{1,2})日")
 
@@ -52,30 +39,8 @@ def is_terminated(text: str) -> bool:
     return bool(t) and t[-1] in TERMINAL
 
 
-def parse_credits(text: str, offset: int) -> list[Credit]:
-    """Names with roles in a byline or credit; ``offset`` is where ``text`` starts in the source."""
-    credits: list[Credit] = []
-    photo = bool(re.search(r"摄\s*$", text))
-    body = re.sub(r"摄\s*$", "", text)
-    role = "摄影" if photo else "记者"
-    pending_roles: list[str] = []
-    pos = 0
-    token = re.compile(rf"({_ROLE_RE})|({NAME})")
-    while True:
-        m = token.search(body, pos)
-        if not m:
-            break
-        pos = m.end()
-        if m.group(1):
-            pending_roles.append(_ROLES[m.group(1)])
-            continue
-        if pending_roles:
-            # "摄影 记者 冯树凤": the first role says what the person did here.
-            role = "摄影" if photo or "摄影" in pending_roles else pending_roles[0]
-            pending_roles = []
-        name = m.group(2).strip("·")
-        credits.append(Credit(name, role, offset + m.start(2), offset + m.start(2) + len(name)))
-    return credits
+def _shifted(credits: list[Credit], offset: int) -> list[Credit]:
+    return [Credit(c.name, c.role, c.start + offset, c.end + offset) for c in credits]
 
 
 @dataclass
@@ -93,6 +58,7 @@ class _Line:
 class _Draft:
     headline: list[_Line] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
+    outlet: str = ""  # the outlet its dateline names (本报, 文成新闻网)
     paragraphs: list[list[tuple[str, int]]] = field(default_factory=list)  # (text, source offset) runs
     closed: bool = False  # a photo credit ended it: what follows is another item
 
@@ -140,8 +106,8 @@ def _headline_candidate(line: _Line) -> bool:
         and not is_terminated(t)
         and t[-1] not in "，,、：:"
         and "。" not in t
-        and not DATELINE.match(t)
-        and not CREDIT_LINE.match(t)
+        and not bylines.dateline(t)
+        and bylines.credit_line(t) is None
     )
 
 
@@ -155,6 +121,7 @@ def segment(source: Source) -> list[Article]:
             ln.start += ln.text.index(m.group(2)) if m.group(2) else 0
             ln.text = m.group(2)
 
+    credit_lines = [bylines.credit_line(ln.text) for ln in lines]  # each line read as a byline once
     drafts: list[_Draft] = [_Draft()]
 
     def current() -> _Draft:
@@ -174,17 +141,17 @@ def segment(source: Source) -> list[Article]:
     def block_leads_to_report(i: int) -> bool:
         """Does the run of heading lines starting at i end at a byline or a 本报讯 dateline?"""
         j = i
-        while j < len(lines) and is_heading(j) and not CREDIT_LINE.match(lines[j].text):
+        while j < len(lines) and is_heading(j) and credit_lines[j] is None:
             j += 1
-        return j < len(lines) and (CREDIT_LINE.match(lines[j].text) is not None or DATELINE.match(lines[j].text) is not None)
+        return j < len(lines) and (credit_lines[j] is not None or bylines.dateline(lines[j].text) is not None)
 
     previous_was_photo_credit = False
     for i, ln in enumerate(lines):
         text = ln.text
         if not text:
             continue
-        if CREDIT_LINE.match(text) and not (markdown and ln.heading_level):
-            credits = parse_credits(text, ln.start)
+        if credit_lines[i] is not None and not (markdown and ln.heading_level):
+            credits = _shifted(credit_lines[i], ln.start)
             photo = bool(re.search(r"摄\s*$", text)) or any(c.role == "摄影" for c in credits)
             target = current()
             if previous_was_photo_credit and len(drafts) and target.closed:
@@ -210,7 +177,7 @@ def segment(source: Source) -> list[Article]:
                 continue
             continues = _continues(lines, i)
             if cur.has_body and not cur.last_terminated() and i + 1 < len(lines) and not is_heading(i + 1) \
-                    and not CREDIT_LINE.match(lines[i + 1].text) and not DATELINE.match(lines[i + 1].text) \
+                    and credit_lines[i + 1] is None and not bylines.dateline(lines[i + 1].text) \
                     and not re.search(r"[，,、]", text) and re.search(r"[ \u3000]", text.strip()):
                 continue  # a decoration printed across a broken sentence (新时代 新征程 新伟业): drop it
             # a long line with a list comma is body text, unless a byline or 本报讯 follows it
@@ -236,27 +203,35 @@ def segment(source: Source) -> list[Article]:
             continue
 
         cur = current()
-        dl = DATELINE.match(text)
+        dl = bylines.dateline(text)
         if dl:
             if cur.has_body or cur.closed:
                 cur = start_new()
-            if dl.group(1):
-                cur.credits.extend(parse_credits(dl.group(1), ln.start + dl.start(1)))
-            cut = dl.end()
-            text, start = text[cut:], ln.start + cut
-            if not text:
-                continue
-            cur.add_text(text, start, join=False)
+            cur.outlet = cur.outlet or dl.outlet
+            if dl.credit:
+                cur.credits.extend(_shifted(bylines.parse_credit(text[dl.credit[0]:dl.credit[1]], bare=True) or [],
+                                            ln.start + dl.credit[0]))
+            joined = False
+            if dl.place:  # 本报金华10月2日电: the place and date are the report's words; the outlet is not
+                cur.add_text(text[dl.place[0]:dl.place[1]], ln.start + dl.place[0], join=False)
+                joined = True
+            text, start = text[dl.end:], ln.start + dl.end
+            if text:
+                cur.add_text(text, start, join=joined)
             continue
         if cur.closed:
             cur = start_new()
-        # (only lines that end in 摄 can end in a photo credit; the pattern is slow on long lines)
-        trailing = TRAILING_CREDIT.search(text) if text.rstrip().endswith("摄") else None
-        if trailing:
-            cur.add_text(text[: trailing.start()], ln.start, join=not cur.last_terminated())
+        trailing = bylines.trailing_credit(text)
+        if trailing and any(c.role == "摄影" for c in trailing[1]):  # a photo's caption, closed by its credit
+            cur.add_text(text[: trailing[0]].rstrip(), ln.start, join=not cur.last_terminated())
             cur = _split_caption(drafts)
-            cur.credits.extend(parse_credits(text[trailing.start():], ln.start + trailing.start()))
+            cur.credits.extend(_shifted(trailing[1], ln.start))
             cur.closed = True
+            continue
+        if trailing:  # ……其他事项。(本网记者:王浩江): the report's credit, where it ends
+            if trailing[0]:
+                cur.add_text(text[: trailing[0]].rstrip(), ln.start, join=not cur.last_terminated())
+            cur.credits.extend(_shifted(trailing[1], ln.start))
             continue
         if markdown and not is_terminated(text) and " " in text and len(text) <= SUBHEAD_MAX \
                 and cur.last_terminated() and not _continues(lines, i):
@@ -325,7 +300,7 @@ def _build(draft: _Draft, source: Source, index: int) -> Article:
         emit("\n", offsets[-1] + 1 if offsets else 0)
     body = "".join(chars)
     article = Article(source=source.name, index=index, headline="", body=body, offsets=offsets,
-                      credits=list(draft.credits))
+                      credits=list(draft.credits), outlet=draft.outlet)
     if draft.headline:
         _give_headline(article, draft.headline)
     else:

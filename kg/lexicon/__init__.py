@@ -25,6 +25,14 @@ def words(name: str) -> tuple[str, ...]:
 
 
 @cache
+def words_in_order(name: str) -> tuple[str, ...]:
+    """A one-item-a-line list in the file's own order (surnames.txt: commonest first)."""
+    with _open(name) as fh:
+        items = (line.split("#", 1)[0].strip() for line in fh)
+        return tuple(dict.fromkeys(i for i in items if i))
+
+
+@cache
 def table(name: str) -> tuple[dict[str, str], ...]:
     """A tab-separated table with a header line."""
     with _open(name) as fh:
