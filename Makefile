@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint browser
+.PHONY: run test lint browser eval
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,7 +25,12 @@ test: $(BIN)/python browser
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/python
-	$(BIN)/ruff check kg tests
+	$(BIN)/ruff check kg tests eval
+
+# build and score every evaluation set (../shared's seeds and dev, eval/corpus/*/): one F1 table
+eval: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/python eval/run.py
 
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
