@@ -98,3 +98,20 @@ def resolve_pages(*pages: tuple[str, str]):
         extractions.extend(extract(a) for a in articles)
     return resolve(extractions, corpus)
 
+
+
+# The held-apart meetings of the extraction tests (extract_helpers.py), extracted once per module.
+
+
+@pytest.fixture(scope="module")
+def duji():
+    from extract_helpers import DUJI_MEETING, one_report
+
+    return one_report(DUJI_MEETING, headline="杜集区召开安全生产工作会议", byline="■记者 李红梅 通讯员 赵文博")
+
+
+@pytest.fixture(scope="module")
+def suixi():
+    from extract_helpers import SUIXI_MEETING, one_report
+
+    return one_report(SUIXI_MEETING, headline="濉溪县召开乡村振兴工作推进会", byline="■通讯员 许文静")

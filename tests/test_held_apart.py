@@ -10,7 +10,7 @@ How the expectations are written (read from the sentence, never copied from kg's
 - posts: [name, title as written right before the name, with the jurisdiction or organisation
   written with it] (区委副书记、区长X is 区委副书记 and 区长). ``A|B`` accepts either form where
   the text leaves the organisation of a second title implicit (区教育局党组书记、局长X: 局长 or
-  区教育局局长). Read from ``holds`` relations as organisation text + title, as test_extract's
+  区教育局局长). Read from ``holds`` relations as organisation text + title, as extract_helpers'
   ``written_posts`` does.
 - places: divisions written with their suffix (X区, X县, X镇, X街道, X社区, X村, a named zone),
   also where they open an organisation's name (石台镇中心小学); never 各街道, 部分镇, 村（社区）.
@@ -69,7 +69,7 @@ def _mention_texts(ex: Extraction, kind: str) -> set[str]:
 
 
 def _posts(ex: Extraction) -> set[tuple[str, str]]:
-    """(name, organisation as written + title) of every holds relation (test_extract.written_posts)."""
+    """(name, organisation as written + title) of every holds relation (extract_helpers.written_posts)."""
     out = set()
     for r in ex.relations:
         if r.kind == "holds":
@@ -79,7 +79,7 @@ def _posts(ex: Extraction) -> set[tuple[str, str]]:
 
 
 def _meeting_roles(ex: Extraction, kind: str) -> set[str]:
-    """Names in ``kind`` (chaired / attended) relations with a meeting (test_extract.meeting_roles)."""
+    """Names in ``kind`` (chaired / attended) relations with a meeting (extract_helpers.meeting_roles)."""
     return {ex.mentions[r.subject].text for r in ex.relations
             if r.kind == kind and r.object is not None and ex.mentions[r.object].kind == "meeting"}
 

@@ -1,8 +1,11 @@
 """Extract stage: an article → the mentions and relations it states.
 
 The work is a spaCy pipeline: ``spacy.blank("zh")`` with the jieba segmenter, followed by the
-project's own registered components, in the order ``pipeline.json`` gives. Each component wraps
-one pure function of ``kg.extract.patterns``.
+project's own registered components (``components``), in the order ``pipeline.json`` gives.
+Each component wraps the one pure function of its module: ``places``, ``organizations``,
+``persons`` (``persons_and_posts``), ``meetings``, ``initiatives``, ``references`` and
+``changes``; what they share (``Doc``, the sentence splitter, the character classes, the
+lexicons compiled once, jieba's tags) is in ``common``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from spacy.language import Language
 
 from ..records import Article, Extraction
 from . import components  # noqa: F401  (registers the components with spaCy)
-from .patterns import Doc, split_sentences
+from .common import Doc, split_sentences
 
 
 @cache

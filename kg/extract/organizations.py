@@ -1,0 +1,203 @@
+"""Organisations: a jurisdiction plus an organ or a named body (区财政局, 镇党委, 市人民医院),
+standalone named bodies ending in a company or institution suffix (XX有限公司, XX小学), and the
+items of a list counted as N家企业 (神力家具、嘉合塑胶3家非公企业)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .. import lexicon
+from .common import (
+    BODY_BREAK,
+    COMMON_WORD_FREQ,
+    HAN,
+    HAN_RE,
+    STOP_CHARS,
+    Doc,
+    common_word,
+    dictionary_freq,
+    is_boundary_left,
+    noun_run_start,
+    org_shaped,
+    org_suffix_re,
+    organs,
+    tags,
+    title_re,
+)
+
+# Words that stand for the article's own jurisdiction before an organ (区财政局, 镇政府).
+JURIS_ABBREV = lexicon.words("jurisdiction_words.txt")
+ORG_MAX = 16
+
+
+def organizations(doc: Doc) -> Iterator[int]:
+    """Find organisations: a jurisdiction (a place, or 区/市/县/镇/街道 standing for the article's own)
+    followed by an organ or a named body ending in an organisation suffix; and standalone named
+    bodies (companies, schools, universities) bounded by function words."""
+    text = doc.text
+    suffix_re = org_suffix_re()
+    organ_rows = organs()
+    organ_re = re.compile("|".join(re.escape(w) for w in sorted(organ_rows, key=len, reverse=True)))
+    anchors: list[tuple[int, int, str | None]] = []  # (start, end of jurisdiction, place mention text)
+    for _, m in doc.of_kind("place"):
+        anchors.append((m.start, m.end, m.text))
+    for m in re.finditer("|".join(JURIS_ABBREV), text):
+        if doc.covered(m.start(), m.end(), ("place",)):
+            continue
+        if is_boundary_left(doc, m.start()) or m.start() in doc.boundaries and text[m.start() - 1] not in "辖园校社":
+            anchors.append((m.start(), m.end(), None))
+    anchors.sort()
+    title_pattern = title_re()
+    for start, jend, place in anchors:
+        if place is None and re.search(r"(?:[\d一二三四五六七八九十两几多]+个|各)$", text[:start]):
+            continue  # 5个街道纪委, 各镇政府: every such body, not the article's own
+        tm = title_pattern.match(text, start)
+        if tm and tm.end() > jend:  # 区长朱龙: a title, not an organisation
+            continue
+        best = None
+        om = organ_re.match(text, jend)
+        if om:
+            best = (om.end(), organ_rows[om.group(0)]["kind"], "organ")
+        # a longer named body: 区财政局, 区委组织部, 市人民医院, 安徽大学科学技术处
+        first_suffix = True
+        for sm in suffix_re.finditer(text, jend, min(len(text), jend + ORG_MAX)):
+            body = text[jend:sm.start()]
+            if POST_IN_BODY.search(body):
+                break  # 镇党委书记欧阳明辉带队: a post and a name, not a body
+            # 和 joins two words of one name (自然资源和规划分局) but not two bodies (区教育局和区财政局)
+            if any(c in BODY_BREAK and not (c == "和" and first_suffix) or not HAN_RE.match(c) for c in body) \
+                    or _joins_bodies(body):
+                break
+            first_suffix = False
+            if sm.end() - sm.start() == 1 and (_dictionary_verb(text[sm.start() - 1:sm.end()]) and (body or place)
+                                               or dictionary_freq(text[sm.start():sm.end() + 1]) >= COMMON_WORD_FREQ
+                                               or len(body) == 1 and dictionary_freq(body + sm.group(0))
+                                               >= COMMON_WORD_FREQ):
+                continue  # 举办, 部署, 队伍: the "suffix" is part of another word
+            e = sm.end()
+            while True:  # the longest suffix at this place (有限公司 over 公司)
+                longer = suffix_re.match(text, sm.start(), min(len(text), sm.start() + 8))
+                if longer and longer.end() > e:
+                    e = longer.end()
+                break
+            if e < len(text) and text[e] in "长员":  # 局长, 委员: a title, not the body
+                continue
+            if not (om or jend in doc.boundaries or place is None and not dictionary_freq(text[start:jend + 1])) \
+                    or not org_shaped(doc, om.end() if om else jend, e, anchored=True, suffix_start=sm.start()):
+                continue
+            if best is None or e > best[0]:
+                if body or best is None and place is not None:  # 镇办, 区局: any town's office
+                    best = (e, "body", "jurisdiction+suffix")
+        if best is None:
+            continue
+        end, kind, rule = best
+        if place is None and end - start <= 1:
+            continue
+        if text[start:end] in ("区委员", "市委员"):
+            continue
+        yield doc.add("organization", start, end, rule, organ=kind if kind != "body" else None,
+                      abbrev=None if place else text[start:jend])
+    yield from _named_bodies(doc)
+
+
+POST_IN_BODY = re.compile(r"书记|[局处科部院所站队县区市镇乡社校行]长|主任|主席")
+# Verbs that sit between two bodies (龙翔社区联合学府路小学, 区纪委听取纪工委汇报): never inside a name.
+JOINING_VERBS = tuple(lexicon.words("joining_verbs.txt"))
+
+
+def _joins_bodies(body: str) -> bool:
+    return any(v in body for v in JOINING_VERBS)
+
+
+def _dictionary_verb(word: str) -> bool:
+    """举办, 部署 (but not 政局 of 财政局): a frequent verb of jieba's dictionary."""
+    import jieba.posseg
+
+    return dictionary_freq(word) >= 100 and jieba.posseg.dt.word_tag_tab.get(word, "").startswith("v")
+
+
+COMPANY_SUFFIX = re.compile(
+    r"(?:（[\u4e00-\u9fff]{2,4}）)?"
+    r"(?:有限责任公司|股份有限公司|有限公司|集团|公司|合作社|研究院|大学科技园|科技园|学院|大学|中学|小学|学校|幼儿园|医院"
+    r"|督察组|巡视组|巡察组|督导组)(?!生)"  # 大学生, 小学生: students, not the school
+)
+
+
+# A list counted as bodies: 神力家具、嘉合塑胶和欣格瑞水务3家非公企业 | 华宇金属、海推重工等33家两新组织.
+COUNTED_BODIES = re.compile(
+    rf"((?:[{HAN}]{{2,10}}[、和及])+[{HAN}]{{2,10}}?)等?(?:\d+|[两三四五六七八九十]+)家"
+    rf"(?:{lexicon.alternation('counted_body_nouns.txt')})")
+
+
+def _counted_bodies(doc: Doc) -> Iterator[int]:
+    """Each item of a list counted as N家企业 is a body, even without a suffix (海推重工)."""
+    text = doc.text
+    for m in COUNTED_BODIES.finditer(text):
+        pos = m.start(1)
+        for item in re.split(r"[、和及]", m.group(1)):
+            start = pos
+            pos += len(item) + 1
+            if start == m.start(1):  # the first item starts after the clause's leading words
+                if start > 0 and HAN_RE.match(text[start - 1]) and text[start - 1] not in STOP_CHARS:
+                    continue  # the list's first name is longer than the pattern reaches
+                end = start + len(item)
+                start += max((i for i, c in enumerate(item) if c in STOP_CHARS), default=-1) + 1
+                item = text[start:end]
+                for word, flag in tags(item):  # 该区组织力拓机械: the clause's words, then the name
+                    if flag[0] in "rpdcu" or word in JURIS_ABBREV \
+                            or flag.startswith("v") and dictionary_freq(word) >= COMMON_WORD_FREQ:
+                        start += len(word)
+                    else:
+                        break
+                item = text[start:end]
+            if not 2 <= len(item) <= 10 or common_word(item) or doc.covered(start, start + len(item), ("person",)):
+                continue
+            yield doc.add("organization", start, start + len(item), "counted-list")
+
+
+INSTITUTION = re.compile("学院|大学|医院|中学|小学")
+# Words before a suffix that say which or what kind of body, not its name (该医院, 各类学校).
+NOT_BODY_NAMES = frozenset(lexicon.words("not_body_names.txt"))
+
+
+def _named_bodies(doc: Doc) -> Iterator[int]:
+    text = doc.text
+    for m in COMPANY_SUFFIX.finditer(text):
+        if doc.covered(m.start(), m.end(), ("organization",)):
+            outer = next(o for o in doc.mentions if o.kind == "organization" and o.start < m.end() and m.start() < o.end)
+            if INSTITUTION.fullmatch(m.group(0)) and outer.start < m.start() and m.end() < outer.end:
+                # 河南城建学院大学科技园: the college is a body of its own inside the park's name
+                doc.add("organization", outer.start, m.end(), "named-body-inside", nested=True)
+            continue
+        start = noun_run_start(doc, m.start(), max_len=12, allow_place_prefix=True, min_len=2, extra=("a", "m", "vn"))
+        if start is None:
+            continue
+        start = _strip_leading_verbs(text, start, m.start())
+        if start is None:
+            continue
+        name = text[start:m.start()]
+        if re.search(r"\d", name) and not re.search(r"第", name):  # 2017年小学生: a date, not a name
+            continue
+        if common_word(name):  # 社区学校, 普惠幼儿园: a kind of school, not one
+            continue
+        if name in NOT_BODY_NAMES:
+            continue
+        yield doc.add("organization", start, m.end(), "named-body")
+    yield from _counted_bodies(doc)
+
+
+# Words written before a body's name that are not part of it (走访X公司, 联合X医院). No item is
+# the start of another, so the order they are tried in does not matter.
+LEADING_VERBS = lexicon.words("leading_verbs.txt")
+
+
+def _strip_leading_verbs(text: str, start: int, end: int) -> int | None:
+    changed = True
+    while changed and start < end:
+        changed = False
+        for v in LEADING_VERBS:
+            if text.startswith(v, start) and end - start > len(v) + 1:
+                start += len(v)
+                changed = True
+    return start if end - start >= 2 else None

@@ -1,0 +1,283 @@
+"""Persons and posts: a personal name (``name_at``) anchored by a title before it
+(``[jurisdiction][organ]title、title NAME``, read back by ``titles_before``), a role noun or a
+list after 区领导, an honorific after it, a post in brackets after it, an age, or a byline; and
+the posts (``holds``) those titles give them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import lexicon
+from ..records import Relation
+from .common import (
+    COMMON_WORD_FREQ,
+    HAN_RE,
+    NAME_BREAK,
+    STRONG_BREAK,
+    VERB_CHARS,
+    Doc,
+    common_word,
+    dictionary_freq,
+    is_boundary_left,
+    noun_run_start,
+    org_shaped,
+    org_suffix_re,
+    surnames,
+    tags,
+    title_re,
+    titles,
+)
+
+
+def name_at(doc: Doc, pos: int) -> int | None:
+    """End of a personal name starting at ``pos`` (surname + 1–2 characters), or None."""
+    text = doc.text
+    single, double = surnames()
+    if text[pos:pos + 2] in double:
+        sur = 2
+    elif text[pos:pos + 1] in single:
+        sur = 1
+    else:
+        return None
+    candidates = []
+    for given in (1, 2):
+        end = pos + sur + given
+        if end > len(text) or not all(HAN_RE.match(c) for c in text[pos:end]):
+            continue
+        candidates.append(end)
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0] if _name_shaped(text, pos, candidates[0]) else None
+    short, long_ = candidates
+    if text[short] in STRONG_BREAK:
+        return short if _name_shaped(text, pos, short) else None
+    end = _choose_name_end(doc, pos, short, long_)
+    if not _name_shaped(text, pos, end):
+        other = long_ if end == short else short
+        return other if _name_shaped(text, pos, other) else None
+    return end
+
+
+def _name_shaped(text: str, start: int, end: int) -> bool:
+    """Not a common word (干部, 关于, 明确) and not inside quotes."""
+    name = text[start:end]
+    name_tags = tags(name)
+    if len(name_tags) == 1 and not name_tags[0][1].startswith("nr"):
+        return False
+    first_word, first_flag = name_tags[0]
+    if len(first_word) > 1 and not first_flag.startswith(("nr", "ns")) and first_word not in surnames()[1] \
+            and dictionary_freq(first_word) >= RARE_WORD_FREQ:
+        return False  # 干部要, 明确自: a word, then a character (高志 of 高志明 is too rare to be one)
+    surname = 2 if name[:2] in surnames()[1] else 1
+    if common_word(name[surname:]):
+        return False  # 任中央, 管部门: what follows the "surname" is a frequent word
+    if end < len(text) and text[end] in "”’\"》":
+        return False
+    return not (start > 0 and text[start - 1] in "“‘\"《")
+
+
+RARE_WORD_FREQ = 20  # below it, a dictionary "word" is as likely the start of a name (高志明)
+
+
+def _tagged_name(name: str) -> bool:
+    name_tags = tags(name)
+    return len(name_tags) == 1 and name_tags[0][1].startswith("nr")
+
+
+def _choose_name_end(doc: Doc, pos: int, short: int, long_: int) -> int:
+    text = doc.text
+    third = text[short]
+    if long_ < len(text) and text[long_] in STRONG_BREAK and third not in NAME_BREAK:
+        return long_  # 李会明说: three characters, then a function word
+    if third in NAME_BREAK and (not (long_ in doc.boundaries and short not in doc.boundaries)
+                                or third in VERB_CHARS and _tagged_name(text[pos:short])
+                                and not _tagged_name(text[pos:long_])):
+        return short  # 吴静作重要讲话: jieba glues 作 to the name; a known name and a verb is likelier
+    if long_ in doc.boundaries and short not in doc.boundaries:
+        return long_
+    if short in doc.boundaries and long_ not in doc.boundaries:
+        return short
+    return long_
+
+
+@dataclass
+class PostPart:
+    start: int
+    end: int
+    title: str
+    org: int | None  # mention index of the organisation the text names
+    org_text: str
+
+
+def titles_before(doc: Doc, name_start: int) -> list[PostPart]:
+    """The chain of posts written right before a name: 区委副书记、区长 | 区人大常委会党组书记、副主任."""
+    text = doc.text
+    parts: list[PostPart] = []
+    end = name_start
+    while end > 0:
+        fits = [text[end - n:end] for n in range(min(8, end), 0, -1) if text[end - n:end] in titles()]
+        if not fits:
+            break
+        org_ends = {m.end for _, m in doc.of_kind("organization")}
+        place_ends = {m.end for _, m in doc.of_kind("place")}
+        # the title that starts where an organisation ends (东安路街道纪工委 + 书记), else a place
+        best = next((t for t in fits if end - len(t) in org_ends), None) \
+            or next((t for t in fits if end - len(t) in place_ends), fits[0])
+        tstart = end - len(best)
+        # the organisation written before the title (an org mention ending at tstart)
+        org_idx, org_text, pstart = None, "", tstart
+        for i, m in doc.of_kind("organization", "place"):
+            if m.end == tstart:
+                org_idx, org_text, pstart = i, m.text, m.start
+        if org_idx is None:
+            org_idx, pstart = _chain_org(doc, tstart)
+            org_text = doc.mentions[org_idx].text if org_idx is not None else ""
+        parts.insert(0, PostPart(pstart, end, best, org_idx, org_text))
+        end = pstart
+        if end > 0 and text[end - 1] in "、兼":  # 副区长兼区公安分局局长: one person, both posts
+            end -= 1
+            continue
+        break
+    return parts
+
+
+def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
+    """An organisation written without its jurisdiction inside a post chain: 、环保局局长 |
+    该局低保管理中心主任. It is the article's own (resolution adds the jurisdiction)."""
+    text = doc.text
+    sm = None
+    for m in org_suffix_re().finditer(text, max(0, tstart - 10), tstart):
+        if m.end() == tstart:
+            sm = m
+    if sm is None:
+        return None, tstart
+    unit = noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2, extra=("v", "vn"))
+    if re.search(r"该[局委院办所部]$", text[:sm.start()]):
+        unit = sm.start()  # 该局办公室: the unit's name is the suffix word alone
+    if unit is not None and re.search(r"该[局委院办所部]$", text[:unit]):
+        start = unit  # 该局低保管理中心: a unit of the body just named, whose name may hold a verb (低保)
+    else:
+        start = noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2)
+        if start is None or not org_shaped(doc, start, tstart):
+            return None, tstart
+    placed = any(m.kind == "place" and m.start == start for m in doc.mentions)
+    return doc.add("organization", start, tstart, "post-chain-org", implicit_jurisdiction=not placed), start
+
+
+def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
+    """Find people anchored by a title, a role noun, a list after 区领导, or a byline, and the
+    posts those titles give them."""
+    text = doc.text
+    roles = lexicon.words("person_roles.txt")
+    role_re = re.compile("|".join(re.escape(r) for r in roles))
+    title_pattern = title_re()
+    found: dict[int, int] = {}  # name start → mention index
+
+    def add_person(start: int, end: int, rule: str) -> int:
+        idx = doc.add("person", start, end, rule)
+        found[start] = idx
+        return idx
+
+    # 1. titles directly before a name
+    for m in title_pattern.finditer(text):
+        end = name_at(doc, m.end())
+        if end is None or _taken(doc, m.end(), end):
+            continue
+        if text[m.end()] in "任兼" and dictionary_freq(text[m.end() + 1:m.end() + 3]) >= COMMON_WORD_FREQ:
+            continue  # 主任任监督员: the director serves (任) as supervisor; nobody is called 任监
+        pidx = add_person(m.end(), end, "title+name")
+        for part in titles_before(doc, m.end()):
+            doc.relations.append(Relation("holds", pidx, part.org, "post-chain", doc.sentence_at(m.end()),
+                                          {"title": part.title, "org_text": part.org_text}))
+        _list_after(doc, end, pidx, add_person)
+    # 2. role nouns (居民, 志愿者, 区领导) before a name or a list of names
+    for m in role_re.finditer(text):
+        end = name_at(doc, m.end())
+        if end is None or m.end() in found or _taken(doc, m.end(), end):
+            continue
+        pidx = add_person(m.end(), end, "role+name")
+        _list_after(doc, end, pidx, add_person)
+    # 3. name followed by an honorific or title (陈永斌书记, 宋伟红博士)
+    suffixes = lexicon.words("person_suffix_titles.txt")
+    for m in re.finditer("|".join(re.escape(s) for s in suffixes), text):
+        for length in (3, 2, 4):
+            s = m.start() - length
+            if s < 0 or s in found:
+                continue
+            if name_at(doc, s) == m.start() and is_boundary_left(doc, s) and not doc.covered(s, m.start()):
+                pidx = add_person(s, m.start(), "name+honorific")
+                if titles().get(m.group(0), {}).get("organ") == "central":  # a title only one body has
+                    doc.relations.append(Relation("holds", pidx, None, "name+central-title", doc.sentence_at(s),
+                                                  {"title": m.group(0), "org_text": ""}))
+                break
+    # 4. a post in brackets after a name: 常玉芬（榴园村党总支书记）说 | 由杜永刚（县农业农村局局长）主持
+    for m in re.finditer(r"[（(]([^（）()]{2,24})[）)]", text):
+        parts = titles_before(doc, m.end(1))
+        if not parts or parts[0].start != m.start(1):
+            continue  # the brackets hold something else than a post chain
+        for length in (3, 2, 4):
+            s = m.start() - length
+            if s < 0 or s in found or name_at(doc, s) != m.start() or doc.covered(s, m.start()):
+                continue
+            if not (is_boundary_left(doc, s) or s in doc.boundaries):
+                continue
+            pidx = add_person(s, m.start(), "name+bracketed-post")
+            for part in parts:
+                doc.relations.append(Relation("holds", pidx, part.org, "bracketed-post", doc.sentence_at(s),
+                                              {"title": part.title, "org_text": part.org_text}))
+            break
+    # 5. an age before a name: 今年78岁的张遂卿
+    for m in re.finditer(r"\d{1,3}岁的", text):
+        end = name_at(doc, m.end())
+        if end is not None and m.end() not in found and not doc.covered(m.end(), end):
+            add_person(m.end(), end, "age+name")
+    # 6. bylines: the credited names wherever the text repeats them
+    known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
+    _drop_inside_persons(doc)
+    for name in sorted(known, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            if not doc.covered(m.start(), m.end(), ("person", "organization", "place")):
+                add_person(m.start(), m.end(), "repeated-name")
+
+
+def _taken(doc: Doc, start: int, end: int) -> bool:
+    """Is the span already an organisation, or a place that starts where the name would?
+    (A place starting inside it — 安顺 in 刘安顺 — is the false one.)"""
+    return any(m.start < end and start < m.end and (m.kind == "organization" or m.kind == "place" and m.start <= start)
+               for m in doc.mentions)
+
+
+def _drop_inside_persons(doc: Doc) -> None:
+    persons = [(m.start, m.end) for m in doc.mentions if m.kind == "person"]
+    keep = [not (m.kind == "place" and any(a <= m.start and m.end <= b for a, b in persons)) for m in doc.mentions]
+    if all(keep):
+        return
+    remap, kept = {}, []
+    for i, (m, k) in enumerate(zip(doc.mentions, keep, strict=True)):
+        if k:
+            remap[i] = len(kept)
+            kept.append(m)
+    doc.mentions[:] = kept
+    doc.relations[:] = [Relation(r.kind, remap[r.subject], remap.get(r.object) if r.object is not None else None,
+                                 r.rule, r.sentence, r.attrs)
+                        for r in doc.relations if r.subject in remap and (r.object is None or r.object in remap)]
+
+
+def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
+    """More names in a 、-list after a titled name: 副主任刘斌、王俊 | 区领导刘安顺、唐兵、张长明."""
+    text = doc.text
+    pos = end
+    while pos < len(text) and text[pos] == "、":
+        nxt = name_at(doc, pos + 1)
+        if nxt is None or _taken(doc, pos + 1, nxt):
+            break
+        idx = add_person(pos + 1, nxt, "name-list")
+        for r in list(doc.relations):
+            if r.subject == first and r.kind == "holds" and r.rule == "post-chain":
+                doc.relations.append(Relation("holds", idx, r.object, "post-shared", doc.sentence_at(pos), dict(r.attrs)))
+        pos = nxt
+
+

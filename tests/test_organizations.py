@@ -1,0 +1,100 @@
+"""kg.extract.organizations (through kg.extract.extract): bodies after a jurisdiction, named
+bodies, and bodies named only by a counted list.
+
+The inputs and helpers are in extract_helpers.py (seed sentences and a held-apart set); every
+expected value is what a Chinese reader takes from the sentence.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import seed_text
+from extract_helpers import (
+    SEED_LIESHAN,
+    SEED_SHIFANQU,
+    SEED_WEIDONG,
+    SEED_XIANGSHAN,
+    extract_page,
+    one_report,
+    seed_report,
+    texts,
+)
+
+# --- organisations ------------------------------------------------------------------------------
+
+
+def test_district_bureau_seed():
+    ex = seed_report(SEED_LIESHAN, "在区财政局，检查组仔细查阅")
+    assert "区财政局" in texts(ex, "organization")
+
+
+def test_court_procuratorate_and_party_departments_seed():
+    ex = seed_report(SEED_XIANGSHAN, "区人民检察院检察长施宏波")
+    assert {"区人民检察院", "区人民法院", "区委组织部", "区委宣传部", "区委统战部"} <= texts(ex, "organization")
+
+
+def test_company_seed():
+    ex = seed_report(SEED_LIESHAN, "联合人社部门及盛大人力资源有限公司开展")
+    orgs = texts(ex, "organization")
+    assert "盛大人力资源有限公司" in orgs
+    assert not any("联合" in o or o.startswith("及") for o in orgs)
+
+
+def test_organisations_held_apart(suixi):
+    ex = one_report("近日，区财政局联合区教育局开展专项检查。区领导走访了淮北恒达新材料有限公司、区人民医院。")
+    assert {"区财政局", "区教育局", "淮北恒达新材料有限公司", "区人民医院"} <= texts(ex, "organization")
+    assert {"县人民法院", "县人民检察院", "县教育局", "县农业农村局"} <= texts(suixi, "organization")
+
+
+@pytest.mark.parametrize(("page", "orgs"), [
+    pytest.param(
+        seed_text(SEED_XIANGSHAN),
+        {"区教育局", "区住建局", "区自然资源和规划分局", "区民政局", "区文旅体局"},
+        id="seed-xiangshan"),
+    pytest.param(
+        "杜集区表彰安全生产先进单位\n\n■记者 李红梅\n\n本报讯 会上，区住建局、区文旅体局、区应急管理局、"
+        "区自然资源和规划分局作典型发言。\n",
+        {"区住建局", "区文旅体局", "区应急管理局", "区自然资源和规划分局"},
+        id="held-apart"),
+])
+def test_district_bureaus_in_a_list(page, orgs):
+    # 区 + a bureau is the district's bureau however a word segmenter cuts it (区住/建局,
+    # 区文/旅体/局); 区自然资源和规划分局 is also the example kg.extract.organizations gives.
+    found = set().union(*(texts(ex, "organization") for ex in extract_page(page)))
+    assert orgs <= found
+
+
+@pytest.mark.parametrize(("seed", "snippet", "org"), [
+    # 龙翔社区联合学府路小学举行……活动: the community and the primary school held it together.
+    pytest.param(SEED_SHIFANQU, "龙翔社区联合学府路小学举行", "学府路小学", id="with-a-school"),
+    # 该街道办事处联合区城管执法局、安监局: the subdistrict office worked with the district bureau.
+    pytest.param(SEED_SHIFANQU, "该街道办事处联合区城管执法局", "区城管执法局", id="with-a-bureau"),
+    # 区纪委听取纪工委纪检组半年工作报告: the district discipline commission heard the reports.
+    pytest.param(SEED_WEIDONG, "区纪委听取纪工委纪检组半年工作报告", "区纪委", id="heard"),
+])
+def test_a_verb_between_two_bodies_is_not_part_of_a_name_seed(seed, snippet, org):
+    # The verb (联合 / 听取) and the body before it are not part of the second body's name.
+    ex = seed_report(seed, snippet)
+    orgs = texts(ex, "organization")
+    assert org in orgs
+    assert not any("联合" in o or "听取" in o for o in orgs)
+
+
+# --- bodies named only by a counted list ---------------------------------------------------------
+
+
+def test_items_of_a_list_counted_as_companies_are_organisations_held_apart():
+    ex = one_report("该区组织力拓机械、恒瑞纺织和东盛食品3家非公企业开展党建联建，帮助企业解决用工难题。")
+    assert {"力拓机械", "恒瑞纺织", "东盛食品"} <= texts(ex, "organization")
+
+
+def test_a_counted_list_after_a_verb_starts_at_the_first_name_held_apart():
+    ex = one_report("街道走访了宏达建材、金鹏物流等12家企业，了解生产经营情况。")
+    orgs = texts(ex, "organization")
+    assert {"宏达建材", "金鹏物流"} <= orgs
+    assert not any(o.startswith("走访") or o.startswith("了") for o in orgs)
+
+
+def test_a_counted_list_of_people_is_not_organisations_held_apart():
+    ex = one_report("区领导王建国、李文华等5位同志参加活动。")
+    assert not texts(ex, "organization") & {"王建国", "李文华"}

@@ -1,0 +1,224 @@
+"""kg.extract.persons (through kg.extract.extract): persons, their posts (title chains, brackets,
+兼), lists after 区领导, role nouns, bylines, and common words that are no names.
+
+The inputs and helpers are in extract_helpers.py (seed sentences and a held-apart set); every
+expected value is what a Chinese reader takes from the sentence.
+"""
+
+from __future__ import annotations
+
+import pytest
+from extract_helpers import (
+    SEED_LIESHAN,
+    SEED_SHIFANQU,
+    SEED_WEIDONG,
+    SEED_XIANGSHAN,
+    one_report,
+    persons,
+    persons_in,
+    posts,
+    seed_report,
+    texts,
+    titles,
+    written_posts,
+)
+
+# --- post chains: seeds ---------------------------------------------------------------------------
+
+
+def test_deputy_secretary_and_district_head_are_two_posts():
+    ex = seed_report(SEED_LIESHAN, "区委副书记、区长孙露露")
+    assert "孙露露" in persons(ex)
+    assert posts(ex, "孙露露") == {("副书记", "区委"), ("区长", None)}
+
+
+def test_party_group_secretary_and_deputy_director_of_the_congress():
+    ex = seed_report(SEED_XIANGSHAN, "区人大常委会党组书记、副主任朱正春")
+    assert titles(ex, "朱正春") == {"党组书记", "副主任"}
+    assert ("党组书记", "区人大常委会") in posts(ex, "朱正春")
+
+
+def test_three_posts_in_one_chain():
+    ex = seed_report(SEED_XIANGSHAN, "区委常委、区纪委书记、区监察委员会主任杨飞")
+    assert written_posts(ex, "杨飞") == {"区委常委", "区纪委书记", "区监察委员会主任"}
+
+
+def test_a_title_shared_by_a_list_of_names():
+    ex = seed_report(SEED_XIANGSHAN, "副主任刘斌、王俊")
+    assert {"刘斌", "王俊"} <= persons(ex)
+    assert titles(ex, "刘斌") == {"副主任"}
+    assert titles(ex, "王俊") == {"副主任"}
+
+
+@pytest.mark.parametrize(("seed", "snippet", "name", "written"), [
+    pytest.param(SEED_XIANGSHAN, "区政府副区长张运岭", "张运岭", {"区政府副区长"}, id="deputy-head"),
+    pytest.param(SEED_XIANGSHAN, "区人民检察院检察长施宏波", "施宏波", {"区人民检察院检察长"}, id="procurator"),
+    pytest.param(SEED_XIANGSHAN, "区委常委、常务副区长赵华", "赵华", {"区委常委", "常务副区长"}, id="executive-deputy"),
+    pytest.param(SEED_SHIFANQU, "区财政局局长王斐", "王斐", {"区财政局局长"}, id="bureau-head"),
+])
+def test_posts_in_the_seeds(seed, snippet, name, written):
+    ex = seed_report(seed, snippet)
+    assert written_posts(ex, name) == written
+
+
+def test_a_university_office_is_the_organisation_of_its_head():
+    # 安徽大学科学技术处处长郑春厚: the head of 安徽大学's science and technology office
+    # (安徽 is part of the university's name here, not a place written before it).
+    ex = seed_report(SEED_XIANGSHAN, "安徽大学科学技术处处长郑春厚")
+    assert posts(ex, "郑春厚") == {("处长", "安徽大学科学技术处")}
+
+
+def test_a_given_name_is_not_cut_by_the_verb_after_it():
+    # 卫东区攻坚办副主任、环保局局长李会明说: the person is 李会明, who then 说
+    # (明说 is also a word, but not here).
+    ex = seed_report(SEED_WEIDONG, "环保局局长李会明说")
+    assert "李会明" in persons(ex)
+    assert "李会" not in persons(ex)
+
+
+# --- post chains: held apart ----------------------------------------------------------------------
+
+
+def test_held_apart_district_chains(duji):
+    assert posts(duji, "王建军") == {("书记", "区委")}
+    assert posts(duji, "周卫东") == {("副书记", "区委"), ("区长", None)}
+    assert titles(duji, "陈立新") == {"党组书记", "主任"}
+    assert ("党组书记", "区人大常委会") in posts(duji, "陈立新")
+    assert written_posts(duji, "孙丽华") == {"区委常委", "区纪委书记", "区监察委员会主任"}
+
+
+def test_held_apart_shared_title(duji):
+    assert titles(duji, "张志强") == {"副区长"}
+    assert titles(duji, "刘海燕") == {"副区长"}
+
+
+@pytest.mark.parametrize(("name", "written"), [
+    ("杨志军", {"县委副书记", "县长"}),
+    ("郑丽", {"县委常委", "常务副县长"}),
+    ("李德胜", {"韩村镇党委书记"}),
+    ("方晓梅", {"四铺镇镇长"}),
+    ("曹建华", {"县人民法院院长"}),
+    ("冯玉洁", {"县人民检察院检察长"}),
+    ("汪小平", {"县纪委副书记", "县监委副主任"}),
+], ids=["county-head", "executive-deputy", "town-secretary", "town-head", "court", "procurator", "discipline"])
+def test_held_apart_county_posts(suixi, name, written):
+    assert name in persons(suixi)
+    assert written_posts(suixi, name) == written
+
+
+def test_held_apart_county_title_shared_by_two_names(suixi):
+    # 副县长高志明、孙永红出席会议 names two deputy county heads
+    # (jieba tags 高志 as a noun, so 高志明 is not taken as a name, and the list stops there).
+    assert {"高志明", "孙永红"} <= persons(suixi)
+    assert titles(suixi, "高志明") == {"副县长"}
+    assert titles(suixi, "孙永红") == {"副县长"}
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    pytest.param("区委书记吴静作重要讲话。", "吴静", id="speech"),
+    pytest.param("区长孙丽作政府工作报告。", "孙丽", id="report"),
+    pytest.param("高岳街道党工委书记、人大工委主任方琳作表态发言。", "方琳", id="statement"),
+])
+def test_a_two_character_name_before_zuo_held_apart(sentence, name):
+    # X作讲话 / X作报告 / X作表态发言: 作 ("gives") is the verb after the name, not part of it.
+    ex = one_report(sentence)
+    assert persons(ex) == {name}
+
+
+def test_held_apart_department_head_after_a_party_post():
+    ex = one_report("近日，区委常委、宣传部部长钱晓东带队走访了淮北恒达新材料有限公司、区人民医院。")
+    assert persons(ex) == {"钱晓东"}
+    assert written_posts(ex, "钱晓东") == {"区委常委", "宣传部部长"}
+
+
+# --- lists after 区领导 ---------------------------------------------------------------------------
+
+
+def test_district_leaders_list_seed():
+    ex = seed_report(SEED_XIANGSHAN, "区领导刘安顺、唐兵、张长明参加")
+    assert {"刘安顺", "唐兵", "张长明"} <= persons_in(ex, "区领导刘安顺")
+
+
+def test_district_leaders_list_before_others_seed():
+    ex = seed_report(SEED_XIANGSHAN, "领导李梅、赵德华及其他四大班子领导参加会议")
+    assert {"李梅", "赵德华"} <= persons(ex)
+
+
+def test_district_leaders_list_held_apart(duji):
+    assert persons_in(duji, "区领导吴国栋") == {"吴国栋", "郑晓光", "钱玉兰"}
+
+
+# --- role nouns -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("seed", "snippet", "name"), [
+    pytest.param(SEED_WEIDONG, "84号楼居民于怀长动情地说", "于怀长", id="resident"),
+    pytest.param(SEED_WEIDONG, "20号楼居民刘毛臣深有感触地说", "刘毛臣", id="resident-2"),
+    pytest.param(SEED_WEIDONG, "青年志愿者赵慧丽组织", "赵慧丽", id="volunteer"),
+    pytest.param(SEED_WEIDONG, "抗美援朝老兵魏留德家中", "魏留德", id="veteran"),
+    pytest.param(SEED_SHIFANQU, "安委会工作人员刘永杰在韩寨村", "刘永杰", id="staff"),
+])
+def test_role_noun_before_a_name_seed(seed, snippet, name):
+    ex = seed_report(seed, snippet)
+    assert name in persons_in(ex, snippet)
+
+
+def test_role_noun_before_a_name_held_apart(suixi):
+    assert persons_in(suixi, "村民朱秀兰说") == {"朱秀兰"}
+    ex = one_report("社区开展义诊活动。志愿者陈晓燕说，居民黄秀英一早就来排队了。")
+    assert persons(ex) == {"陈晓燕", "黄秀英"}
+
+
+# --- bylines ------------------------------------------------------------------------------------
+
+
+def test_byline_name_repeated_in_the_text_is_a_person():
+    ex = one_report("近日，区领导走访了辖区企业。赵文博随调研组了解到，该公司今年新增就业岗位200个。",
+                    byline="■记者 李红梅 通讯员 赵文博")
+    assert ("赵文博", "通讯员") in {(c.name, c.role) for c in ex.article.credits}
+    assert persons_in(ex, "赵文博随调研组") == {"赵文博"}
+
+
+# --- common words are not names -----------------------------------------------------------------
+
+
+def test_no_common_word_is_a_person_seed():
+    # The report names 刘明, 孙露露, 曹梅 and 习近平 (总书记关于……, 领导干部要……, 党员干部在…… name nobody).
+    ex = seed_report(SEED_LIESHAN, "区委书记刘明主持会议")
+    assert persons(ex) == {"刘明", "孙露露", "曹梅", "习近平"}
+
+
+def test_title_followed_by_a_verb_is_not_a_person_seed():
+    # 社区(村)居委会主任任监督员: the committee director serves (任) as supervisor; nobody is
+    # called 任监.
+    ex = seed_report(SEED_WEIDONG, "居委会主任任监督员")
+    assert persons_in(ex, "居委会主任任监督员") == set()
+
+
+def test_no_common_word_is_a_person_held_apart(duji):
+    assert persons_in(duji, "会议学习了区委书记关于安全生产的讲话精神") == set()
+    assert persons_in(duji, "各级领导干部要带头履职尽责") == set()
+    ex = one_report("区长强调，各级干部要高度重视安全生产。副主任高度评价了这项工作。")
+    assert persons(ex) == set()
+
+
+# --- posts written in brackets, with 兼, acting and executive deputies -----------------------------
+
+
+def test_a_post_in_brackets_after_the_name_held_apart():
+    ex = one_report("开班仪式由杜永刚（县农业农村局局长）主持。常玉芬（榴园村党总支书记）说，活动很有意义。")
+    assert written_posts(ex, "杜永刚") == {"县农业农村局局长"}
+    assert written_posts(ex, "常玉芬") == {"榴园村党总支书记"}
+
+
+def test_a_post_held_concurrently_held_apart():
+    ex = one_report("区委常委、副区长兼区公安分局局长吕建华出席会议。")
+    assert written_posts(ex, "吕建华") == {"区委常委", "副区长", "区公安分局局长"}
+
+
+def test_acting_and_executive_deputy_titles_stay_distinct_held_apart():
+    ex = one_report("县委副书记、代县长蒋立平主持会议，常务副县长汤建、副县长葛玉梅出席。")
+    assert titles(ex, "蒋立平") == {"副书记", "代县长"}
+    assert titles(ex, "汤建") == {"常务副县长"}
+    assert titles(ex, "葛玉梅") == {"副县长"}
+    assert not texts(ex, "place") & {"代县"}
