@@ -167,6 +167,7 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
         "warnings": [asdict(p) for p in corpus.problems],
         "resolution": {e.key: sorted(e.rules) for e in corpus.entities.values()},
         "conflicts": corpus.conflicts,
+        "jurisdictions": corpus.jurisdictions,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
         "cache": cache_stats,
     }

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .records import Problem, Source
 
@@ -195,9 +196,19 @@ def _jsonl_pages(path: Path, text: str, encoding: str) -> tuple[list[Source], li
         name = f"{path.name}#{page.get('id', n)}"
         body = html_text(page["text"]) if _looks_like_html(page["text"]) else page["text"]
         date = page.get("date") if isinstance(page.get("date"), str) else None
+        fields = {k: v.strip() for k, v in page.items() if k in ("url", "site", "source") and isinstance(v, str)}
         sources.append(Source(path=f"{path}:{n}", name=name, text=body, encoding=encoding, format="jsonl",
-                              date=date if date and re.fullmatch(r"\d{4}-\d\d-\d\d", date[:10]) else None))
+                              date=date if date and re.fullmatch(r"\d{4}-\d\d-\d\d", date[:10]) else None,
+                              site=fields.get("site") or _host(fields.get("url", "")),
+                              outlet=fields.get("source") or None))
     return sources, problems
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # a scraped "url" that is none (http://[…)
+        return None
 
 
 DATE_IN_NAME = re.compile(r"(?<!\d)(20\d\d|19\d\d)[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")

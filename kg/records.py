@@ -30,6 +30,8 @@ class Source:
     jurisdiction: str | None = None  # where its reports are from when they do not say (kg.toml, --jurisdiction)
     format: str = "text"  # text | html | jsonl: what the file was (offsets are into ``text`` as decoded/extracted)
     date: str | None = None  # the page's date (YYYY-MM-DD) or year (YYYY): JSON Lines, file name, --date
+    site: str | None = None  # the web site it was taken from (JSON Lines ``url``/``site``): pages of one site share a place
+    outlet: str | None = None  # the outlet that published it (JSON Lines ``source``: 文成新闻网), a hint of its jurisdiction
 
 
 @dataclass(frozen=True)
@@ -203,3 +205,4 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
     spells: list[Spell] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)  # two holders of a sole post at overlapping dates
+    jurisdictions: list[dict] = field(default_factory=list)  # per article: where it is, and which signal said so

@@ -23,9 +23,9 @@ from .records import Corpus, Entity, Extraction, Fact, Mention, Spell
 
 ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
 ORGAN_PARENTS = {row["child"]: row["parent"] for row in lexicon.table("organ_parents.tsv")}
-ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "省": ("province",),
-                "社区": ("community",), "村": ("village",),
-                "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}
+ABBREV_LEVEL = {"区": ("district", "zone"), "县": ("district",), "旗": ("district",), "市": ("city",), "州": ("city",),
+                "盟": ("city",), "省": ("province",), "社区": ("community",), "村": ("village",), "嘎查": ("village",),
+                "镇": ("town",), "乡": ("township",), "苏木": ("township",), "街道": ("subdistrict",)}
 SUB_LEVELS = ("subdistrict", "town", "township")
 # The levels a 该 + word reference can point to (该区: a district or a zone).
 REFERENCE_LEVELS = {"区": ("district", "zone"), "县": ("district",), "市": ("city",), "街道": ("subdistrict",),
@@ -47,6 +47,18 @@ def zone_full_form(label: str) -> str:
 @cache
 def _titles() -> dict[str, dict]:
     return {row["title"]: row for row in lexicon.table("titles.tsv")}
+
+
+def title_abbrev(title: str) -> str | None:
+    """The level a title names by its first word (副区长: 区, 乡长: 乡, 旗长: 旗), or None (书记, 主任)."""
+    core = re.sub(r"^(?:常务副|副|代理|代)", "", title)
+    return next((a for a in sorted(ABBREV_LEVEL, key=len, reverse=True)
+                 if core.startswith(a) and len(core) > len(a)), None)
+
+
+def unplaced(article: str) -> str:
+    """The key scope of what no signal places: its page, so that two pages' 区委 stay apart."""
+    return "?" + article.split("#")[0]
 
 
 class Context:
@@ -114,6 +126,10 @@ class Resolver:
         self.page_city: str | None = None  # the city the current page's paper reports from
         self.ctx: Context | None = None  # the article being resolved
         self.page_hint: dict[str, str] = {}  # level → place, from the page's jurisdiction hint
+        # level → place, from what else tells where an article is when its text does not: its
+        # outlet (文成新闻网), the page's kg.toml or --jurisdiction, the other pages of its site or folder
+        self.signals: list[tuple[str, dict[str, str]]] = []
+        self.jurisdictions: list[dict] = []  # per article: where it is and which signal said so
         self.national: set[str] = set()  # names that hold a central post (总书记): one node nationwide
         self.meetings_of: dict[str, list[str]] = {}  # article id → its meetings' keys
         self.place_keys: dict[str, str] = {}  # place label → key of the first place so labelled
@@ -185,7 +201,7 @@ class Resolver:
 
     # -- articles ---------------------------------------------------------------------------
 
-    def context(self, ex: Extraction, page: Counter) -> Context:
+    def context(self, ex: Extraction, page: Counter, signals: list[tuple[str, dict[str, str]]] | None = None) -> Context:
         counts: Counter = Counter()
         places: dict[str, str] = {}
         for m in ex.mentions:
@@ -202,13 +218,29 @@ class Resolver:
                     counts[("zone", label)] += 2 if m.start < ex.article.lead else 1
         for (level, label), _ in counts.most_common():
             places.setdefault(level, label)
-        return Context(self._implied(places, page), counts, page)
+        ctx = Context(places, counts, page)
+        ctx.places, ctx.signal, ctx.disagreement = self._implied(places, page, signals or [])
+        return ctx
 
-    def _implied(self, places: dict[str, str], page: Counter) -> dict[str, str]:
+    def _implied(self, places: dict[str, str], page: Counter,
+                 signals: list[tuple[str, dict[str, str]]]) -> tuple[dict[str, str], str, dict]:
+        """The article's places by level, completed from its page and then from the other signals
+        where the text is silent; which signal gave the article's jurisdiction; and, when the
+        signals name different places for a level, what each said (that level is left unknown)."""
+        said = {level: "text" for level in places}
         for (level, label), _ in page.most_common():
-            places.setdefault(level, label)
-        for level, label in self.page_hint.items():  # kg.toml / --jurisdiction, when the text is silent
-            places.setdefault(level, label)
+            if level not in places:
+                places[level], said[level] = label, "page"
+        disagreement: dict = {}
+        for level in ("subdistrict", "town", "township", "district", "zone", "city", "province"):
+            if level in places:
+                continue
+            offered = {name: hint[level] for name, hint in signals if level in hint}
+            if len(set(offered.values())) == 1:
+                name = next(iter(offered))
+                places[level], said[level] = offered[name], name
+            elif offered:
+                disagreement[level] = offered
         # a district implies its city and province (a namesake district only when the page says which)
         known = set(places.values()) | {label for _, label in page}
         for level in ("district", "city"):
@@ -219,7 +251,8 @@ class Resolver:
                     entry = up
         if "zone" in places and "district" not in places:
             places["district"] = places["zone"]
-        return places
+        level = next((lv for lv in ("district", "zone", "city") if lv in places), None)
+        return places, said.get(level, "implied-by-district" if level else "none"), disagreement
 
     def newsroom_city(self, page: Counter) -> str | None:
         """The city a page's paper reports from: the one its reports name most (with their districts).
@@ -232,7 +265,8 @@ class Resolver:
                 entry = up
             if entry and entry["level"] == "city":
                 by_city[entry["name"]] += n
-        return by_city.most_common(1)[0][0] if by_city else self.page_hint.get("city")
+        return by_city.most_common(1)[0][0] if by_city else \
+            next((hint["city"] for _, hint in self.signals if "city" in hint), None)
 
     def place_label(self, m: Mention) -> str:
         entry = gazetteer.lookup(m.text)
@@ -246,7 +280,12 @@ class Resolver:
 
     def resolve_article(self, ex: Extraction, page: Counter) -> None:
         a = ex.article
-        ctx = self.ctx = self.context(ex, page)
+        signals = ([("outlet", hint_places(a.outlet))] if a.outlet else []) + self.signals
+        ctx = self.ctx = self.context(ex, page, signals)
+        self.jurisdictions.append({"article": a.id, "jurisdiction": ctx.get("subdistrict", "town", "township", "district",
+                                                                             "city"),
+                                   "district": ctx.get("district"), "signal": ctx.signal,
+                                   **({"signals_disagree": ctx.disagreement} if ctx.disagreement else {})})
         keys: list[str | None] = [None] * len(ex.mentions)
         # in reading order, so that 该局 finds the bureau named before it
         for i in sorted(range(len(ex.mentions)), key=lambda i: ex.mentions[i].start):
@@ -345,7 +384,9 @@ class Resolver:
             label, juris, rule = self.org_label(m, ctx)
             if label is None:
                 return None
-            e = self.entity(f"org/{label}", "organization", label, aid, m, rule, organ=m.attrs.get("organ"))
+            # 区委 where nothing tells which district: this page's, not every page's
+            scope = unplaced(aid) + "/" if rule in ("abbrev-unresolved", "implicit-unresolved") else ""
+            e = self.entity(f"org/{scope}{label}", "organization", label, aid, m, rule, organ=m.attrs.get("organ"))
             if juris and "jurisdiction" not in e.attrs:
                 level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
                 j = self.place_entity(juris, level or "district", aid, None, "jurisdiction")
@@ -358,11 +399,11 @@ class Resolver:
                                    "byline-name-in-text").key
             if m.text in self.national:  # 习近平 is one node, whichever district's paper names him
                 return self.entity(f"person/中央/{m.text}", "person", m.text, aid, m, "holds-a-central-post").key
-            where = ctx.get("district", "city") or "-"
+            where = ctx.get("district", "city") or unplaced(aid)
             return self.entity(f"person/{where}/{m.text}", "person", m.text, aid, m, m.rule).key
         if m.kind == "initiative":
             label = re.sub(r"\s+", " ", m.text).strip("“”\"")
-            where = ctx.get("district", "city") or "-"
+            where = ctx.get("district", "city") or unplaced(aid)
             names = [label] + [re.sub(r"\s+", " ", n) for n in m.attrs.get("names", ())]
             # one initiative however it is named: “一卡”服务 and “一卡”办理机制 share 一卡
             key = next((self.initiative_keys[(where, n)] for n in names if (where, n) in self.initiative_keys),
@@ -414,7 +455,7 @@ class Resolver:
             juris = ctx.get("subdistrict", "town", "district", "city") if m.text.startswith("街道") else \
                 ctx.get("district", "city")
             if juris is None:
-                return m.text, None, "as-written"
+                return m.text, None, "implicit-unresolved"
             return juris + text, juris, "implicit-jurisdiction"
         if m.attrs.get("abbrev"):
             text, juris = self._expand_abbrev(text, ctx)
@@ -467,8 +508,9 @@ class Resolver:
                     elif organ == "central":
                         org = self._implicit_org(organ, "", aid)
                     else:
-                        org = self._implicit_org(organ, same[2] or ctx.get(*ORGAN_LEVELS.get(organ, ("district", "city"))),
-                                                 aid)
+                        abbrev = title_abbrev(title)
+                        levels = ABBREV_LEVEL[abbrev] if abbrev else ORGAN_LEVELS.get(organ, ("district", "city"))
+                        org = self._implicit_org(organ, same[2] or ctx.get(*levels), aid, abbrev)
                 last_org[r.subject] = org
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")
@@ -490,14 +532,18 @@ class Resolver:
                 self._structural("located_in", key, e.attrs["parent"], aid)
         self._runs(ex, keys)
 
-    def _implicit_org(self, organ: str | None, juris: str | None, aid: str) -> str | None:
-        """区长 with no organisation written is a post of the jurisdiction's government."""
+    def _implicit_org(self, organ: str | None, juris: str | None, aid: str, abbrev: str | None = None) -> str | None:
+        """区长 with no organisation written is a post of the jurisdiction's government; while no
+        signal tells the jurisdiction, of the page's 区人民政府 (the organ, unplaced)."""
         if organ == "central":
             label = ORGAN_FORMS["中央"]["full"]
             return self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ="party").key
-        if not juris or organ not in ("party", "government", "congress", "cppcc", "discipline", "supervision",
-                                      "residents", "villagers"):
+        if organ not in ("party", "government", "congress", "cppcc", "discipline", "supervision",
+                         "residents", "villagers") or not juris and not abbrev:
             return None
+        scope = ""
+        if not juris:
+            juris, scope = abbrev, unplaced(aid) + "/"
         level = self.place_info.get(juris, {}).get("level") or (gazetteer.lookup(juris) or {}).get("level")
         for suffix, lv in (("街道", "subdistrict"), ("镇", "town"), ("乡", "township"), ("区", level or "district")):
             if juris.endswith(suffix):
@@ -509,7 +555,8 @@ class Resolver:
                 "discipline": "纪工委" if level in ("subdistrict", "zone") else "纪委", "supervision": "监委",
                 "residents": "居委会", "villagers": "村委会"}[organ]
         label = ORGAN_FORMS[form]["full"].format(j=juris)
-        e = self.entity(f"org/{label}", "organization", label, aid, None, "implied-by-title", organ=organ)
+        e = self.entity(f"org/{scope}{label}", "organization", label, aid, None,
+                        "implied-by-title" + ("+jurisdiction-unknown" if scope else ""), organ=organ)
         jplace = self.place_keys.get(juris)
         if jplace:
             e.attrs.setdefault("jurisdiction", jplace)
@@ -565,7 +612,8 @@ class Resolver:
 
 
 def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
-    """Resolve all articles; articles of one page share a page-level place context."""
+    """Resolve all articles; articles of one page share a page-level place context, and pages
+    whose text names no district take it from their outlet, hint, or site and folder."""
     resolver = Resolver()
     by_page: dict[str, list[Extraction]] = {}
     titles = _titles()
@@ -573,22 +621,52 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         by_page.setdefault(ex.article.source, []).append(ex)
         resolver.national |= {ex.mentions[r.subject].text for r in ex.relations if r.kind == "holds"
                               and titles.get(r.attrs.get("title", ""), {}).get("organ") == "central"}
-    hints = {s.name: s.jurisdiction for s in corpus.sources if s.jurisdiction}
+    sources = {s.name: s for s in corpus.sources}
+    page_counts: dict[str, Counter] = {}
     for name, page in by_page.items():
-        resolver.page_hint = hint_places(hints.get(name))
-        page_counts: Counter = Counter()
+        page_counts[name] = Counter()
         for ex in page:
-            page_counts.update(resolver.context(ex, Counter()).counts)
+            page_counts[name].update(resolver.context(ex, Counter()).counts)
+    groups = _group_districts(page_counts, sources)
+    for name, page in by_page.items():
+        source = sources.get(name)
+        resolver.page_hint = hint_places(source.jurisdiction if source else None)
+        resolver.signals = [(kind, places) for kind, places in (
+            ("kg.toml or --jurisdiction", resolver.page_hint),
+            ("page source field", hint_places(source.outlet if source else None)),
+            ("other pages of the site or folder", hint_places(groups.get(name)))) if places]
         resolver.page_credits = {c.name for ex in page for c in ex.article.credits}
-        resolver.page_city = resolver.newsroom_city(page_counts)
+        resolver.page_city = resolver.newsroom_city(page_counts[name])
         for ex in page:
-            resolver.resolve_article(ex, page_counts)
+            resolver.resolve_article(ex, page_counts[name])
     resolver.link_sub_organizations()
     resolver.link_place_chains()
     corpus.entities = resolver.entities
     corpus.facts = [f for f in resolver.facts if f.object or f.kind == "holds"]
+    corpus.jurisdictions = resolver.jurisdictions
     corpus.spells, corpus.conflicts = tenures(corpus)
     return corpus
+
+
+def _group_districts(page_counts: dict[str, Counter], sources: dict) -> dict[str, str]:
+    """For each page whose text names no district, the district the other pages of its site (or
+    folder) name, when they all name the same one; never a guess between two."""
+    def group(name: str) -> str:
+        s = sources.get(name)
+        return (s.site or s.path.rsplit(":", 1)[0].rsplit("/", 1)[0]) if s else ""
+
+    own = {name: next((label for (level, label), _ in counts.most_common() if level in ("district", "zone")), None)
+           for name, counts in page_counts.items()}
+    by_group: dict[str, set[str]] = {}
+    for name, district in own.items():
+        if district:
+            by_group.setdefault(group(name), set()).add(district)
+    out = {}
+    for name, district in own.items():
+        named = by_group.get(group(name), set())
+        if district is None and len(named) == 1:
+            out[name] = next(iter(named))
+    return out
 
 
 def _iso(date: str | None) -> str | None:
