@@ -222,3 +222,53 @@ def test_acting_and_executive_deputy_titles_stay_distinct_held_apart():
     assert titles(ex, "汤建") == {"常务副县长"}
     assert titles(ex, "葛玉梅") == {"副县长"}
     assert not texts(ex, "place") & {"代县"}
+
+
+# --- name boundaries and lists (made-up names in the genre's sentences) ---------------------------
+
+
+@pytest.mark.parametrize("body, name", [
+    ("县委常委、副县长王海军，副县级领导刘智列席会议。", "王海军"),  # 海军 is a word, the comma ends the name
+    ("县政府党组成员唐小时，副县长孙佰富出席。", "唐小时"),  # 小时
+    ("区委常委、副区长周明月及区农业局领导一行来到该镇。", "周明月"),  # 明月, closed by 及
+    ("副县长陈光辉、赵春雨出席会议。", "陈光辉"),
+])
+def test_three_character_name_whose_last_two_make_a_word(body, name):
+    ex = one_report(body)
+
+    assert name in persons(ex)
+    assert name[:2] not in persons(ex)
+
+
+def test_list_after_group_word_does_not_stop_at_an_uncertain_name():
+    ex = one_report("县长主持召开县长办公会，县领导张海军、郭德纲、王勇、赵春雨、周明月参加会议。")
+
+    assert {"张海军", "郭德纲", "王勇", "赵春雨", "周明月"} <= persons(ex)
+
+
+def test_title_shared_over_a_list():
+    ex = one_report("副县长钱立新、孙佰富、赫岩出席会议。")
+
+    for name in ("钱立新", "孙佰富", "赫岩"):
+        assert titles(ex, name) == {"副县长"}
+
+
+def test_role_noun_before_a_common_word_is_no_name():
+    ex = one_report("群众满意度、获得感不断提升，带动周边群众季节性、临时性就业。")
+
+    assert not persons(ex) - {"李红梅"}
+
+
+# --- titles written after the name ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, name, post", [
+    ("7月5日，市委宣传部郑晓峰部长到我乡查看文化长廊建设。", "郑晓峰", ("部长", "市委宣传部")),
+    ("县委柯明亮副书记作了安排部署。", "柯明亮", ("副书记", "县委")),
+    ("县烟草专卖局(分公司)邵红梅经理总结了上半年工作。", "邵红梅", ("经理", "县烟草专卖局")),
+])
+def test_title_after_the_name_with_the_body_before_it(body, name, post):
+    ex = one_report(body)
+
+    assert name in persons(ex)
+    assert post in posts(ex, name)

@@ -31,8 +31,10 @@ from .common import (
 )
 
 
-def name_at(doc: Doc, pos: int) -> int | None:
-    """End of a personal name starting at ``pos`` (surname + 1–2 characters), or None."""
+def name_at(doc: Doc, pos: int, anchored: bool = False) -> int | None:
+    """End of a personal name starting at ``pos`` (surname + 1–2 characters), or None.
+    ``anchored``: a title or a list of officials comes before, so a separator after three
+    characters ends the name even when they make words (王海军、)."""
     text = doc.text
     single, double = surnames()
     if text[pos:pos + 2] in double:
@@ -54,6 +56,8 @@ def name_at(doc: Doc, pos: int) -> int | None:
     short, long_ = candidates
     if text[short] in STRONG_BREAK:
         return short if _name_shaped(text, pos, short) else None
+    if anchored and _closed_by_separator(text, pos, short, long_):
+        return long_
     end = _choose_name_end(doc, pos, short, long_)
     if not _name_shaped(text, pos, end):
         other = long_ if end == short else short
@@ -80,6 +84,16 @@ def _name_shaped(text: str, start: int, end: int) -> bool:
 
 
 RARE_WORD_FREQ = 20  # below it, a dictionary "word" is as likely the start of a name (高志明)
+# What ends a name for certain: a list separator, a stop, a conjunction closing a list.
+NAME_END = set("、，,。；;：:及和等（(")
+
+
+def _closed_by_separator(text: str, pos: int, short: int, long_: int) -> bool:
+    """王海军、| 唐小时, | 王岩石及: the separator is the strongest evidence of where a name ends,
+    even when its last two characters make a word (海军, 小时)."""
+    return long_ < len(text) and text[long_] in NAME_END and text[short] not in NAME_BREAK \
+        and HAN_RE.match(text[short]) is not None and not common_word(text[pos:long_]) \
+        and not (pos > 0 and text[pos - 1] in "“‘\"《")
 
 
 def _tagged_name(name: str) -> bool:
@@ -183,7 +197,7 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
 
     # 1. titles directly before a name
     for m in title_pattern.finditer(text):
-        end = name_at(doc, m.end())
+        end = name_at(doc, m.end(), anchored=True)
         if end is None or _taken(doc, m.end(), end):
             continue
         if text[m.end()] in "任兼" and dictionary_freq(text[m.end() + 1:m.end() + 3]) >= COMMON_WORD_FREQ:
@@ -195,7 +209,7 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         _list_after(doc, end, pidx, add_person)
     # 2. role nouns (居民, 志愿者, 区领导) before a name or a list of names
     for m in role_re.finditer(text):
-        end = name_at(doc, m.end())
+        end = name_at(doc, m.end(), anchored=m.group(0).endswith(("领导", "委员", "代表")))
         if end is None or m.end() in found or _taken(doc, m.end(), end):
             continue
         pidx = add_person(m.end(), end, "role+name")
@@ -213,6 +227,26 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
                     doc.relations.append(Relation("holds", pidx, None, "name+central-title", doc.sentence_at(s),
                                                   {"title": m.group(0), "org_text": ""}))
                 break
+    # 3b. a title written after the name, the body before it: 市委宣传部王某某部长 | 县委王某某副书记
+    title_at = title_pattern
+    for _, org in doc.of_kind("organization"):
+        s = org.end
+        b = re.match(r"[（(][^（）()]{1,8}[）)]", text[s:s + 10])  # 烟草专卖局（分公司）
+        s += b.end() if b else 0
+        # the name ends where a title starts (舒进副书记: the 副 opens the title, 杨程经理)
+        end = next((e for e in (s + 2, s + 3) if e < len(text) and title_at.match(text, e)
+                    and _surname_led(text[s:e]) and not common_word(text[s:e])), None)
+        if title_at.match(text, s) or end and dictionary_freq(text[s:end]) >= RARE_WORD_FREQ \
+                and not _tagged_name(text[s:end]):
+            continue  # 区人大常委会党组书记: a title after the body, no name (党组 is a word)
+        if end is None or s in found or doc.covered(s, end):
+            continue
+        tm = title_at.match(text, end)
+        if tm is None:
+            continue
+        pidx = add_person(s, end, "body+name+title")
+        doc.relations.append(Relation("holds", pidx, doc.mentions.index(org), "postposed-title", doc.sentence_at(s),
+                                      {"title": tm.group(0), "org_text": org.text}))
     # 4. a post in brackets after a name: 常玉芬（榴园村党总支书记）说 | 由杜永刚（县农业农村局局长）主持
     for m in re.finditer(r"[（(]([^（）()]{2,24})[）)]", text):
         parts = titles_before(doc, m.end(1))
@@ -250,6 +284,29 @@ def _taken(doc: Doc, start: int, end: int) -> bool:
                for m in doc.mentions)
 
 
+def _surname_led(name: str) -> bool:
+    single, double = surnames()
+    return all(HAN_RE.match(c) for c in name) and (name[0] in single or name[:2] in double)
+
+
+def _listed_name(doc: Doc, start: int) -> int | None:
+    """The end of a list item of 2–3 characters (4 with a compound surname) closed by 、."""
+    text = doc.text
+    single, double = surnames()
+    for n in (2, 3, 4):
+        end = start + n
+        if end >= len(text) or text[end] != "、":
+            continue
+        item = text[start:end]
+        if not all(HAN_RE.match(c) for c in item) or any(c in NAME_BREAK for c in item[1:]):
+            return None
+        sur = 2 if item[:2] in double else 1 if item[0] in single else 0
+        if not sur or n - sur not in (1, 2) or common_word(item) or common_word(item[:2]) and n == 2:
+            return None
+        return end
+    return None
+
+
 def _drop_inside_persons(doc: Doc) -> None:
     persons = [(m.start, m.end) for m in doc.mentions if m.kind == "person"]
     keep = [not (m.kind == "place" and any(a <= m.start and m.end <= b for a, b in persons)) for m in doc.mentions]
@@ -267,11 +324,13 @@ def _drop_inside_persons(doc: Doc) -> None:
 
 
 def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
-    """More names in a 、-list after a titled name: 副主任刘斌、王俊 | 区领导刘安顺、唐兵、张长明."""
+    """More names in a 、-list after a titled name: 副主任刘斌、王俊 | 区领导刘安顺、唐兵、张长明.
+    An item closed by the next 、 is a name whatever its characters make as words (张海军、);
+    only the last item's end is left to ``name_at``."""
     text = doc.text
     pos = end
     while pos < len(text) and text[pos] == "、":
-        nxt = name_at(doc, pos + 1)
+        nxt = _listed_name(doc, pos + 1) or name_at(doc, pos + 1, anchored=True)
         if nxt is None or _taken(doc, pos + 1, nxt):
             break
         idx = add_person(pos + 1, nxt, "name-list")
