@@ -308,3 +308,66 @@ def test_an_unreadable_file_is_a_problem(tmp_path):
             assert isinstance(items[0], Problem) and "ermission" in items[0].message
     finally:
         path.chmod(0o644)
+
+
+# --- JSON Lines: the site and outlet of a scraped page ------------------------------------------------
+
+PAGE_WENCHENG = (
+    "区政府召开第二十七次常务会议\n\n"
+    "本报讯 3月8日，区长王某某主持召开区政府常务会议，研究部署一季度经济运行、安全生产等工作。\n"
+)
+
+
+def _jsonl_sources(tmp_path, rows: list) -> tuple[list[Source], list[Problem]]:
+    import json
+
+    path = tmp_path / "scraped.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    items = _read(path)
+    return [i for i in items if isinstance(i, Source)], [i for i in items if isinstance(i, Problem)]
+
+
+def test_json_lines_url_gives_the_site_and_source_the_outlet(tmp_path):
+    sources, problems = _jsonl_sources(tmp_path, [
+        {"id": "1", "url": "https://www.wencheng.gov.cn/art/2025/3/8/art_1229.html", "source": "文成新闻网",
+         "text": PAGE_WENCHENG},
+        {"id": "2", "url": "http://WWW.PingYang.gov.cn:8080/col/col1.html?id=2", "source": " 平阳新闻网 ",
+         "text": PAGE_LIESHAN},
+    ])
+    assert problems == []
+    assert [(s.name, s.site, s.outlet) for s in sources] == [
+        ("scraped.jsonl#1", "www.wencheng.gov.cn", "文成新闻网"),
+        ("scraped.jsonl#2", "www.pingyang.gov.cn", "平阳新闻网"),  # the host alone, lower-cased; the name trimmed
+    ]
+    assert sources[0].text == PAGE_WENCHENG
+
+
+def test_json_lines_site_field_wins_over_the_url(tmp_path):
+    [source], _ = _jsonl_sources(tmp_path, [
+        {"id": "1", "site": "文成县人民政府网", "url": "https://www.wencheng.gov.cn/art/1.html", "text": PAGE_WENCHENG}])
+    assert source.site == "文成县人民政府网"
+    assert source.outlet is None
+
+
+def test_json_lines_without_url_or_source_have_no_site_or_outlet(tmp_path):
+    [source], _ = _jsonl_sources(tmp_path, [{"id": "1", "text": PAGE_WENCHENG, "source": "   "}])
+    assert (source.site, source.outlet) == (None, None)
+
+
+def test_a_bad_json_lines_url_gives_no_site_and_the_page_is_still_read(tmp_path):
+    sources, problems = _jsonl_sources(tmp_path, [
+        {"id": "1", "url": "http://[", "source": "文成新闻网", "text": PAGE_WENCHENG},  # urlsplit raises ValueError
+        {"id": "2", "url": 20250308, "text": PAGE_LIESHAN},  # not a string
+        {"id": "3", "url": "not a url", "text": PAGE_WEIDONG},
+    ])
+    assert problems == []
+    assert [(s.name, s.site, s.outlet) for s in sources] == [
+        ("scraped.jsonl#1", None, "文成新闻网"), ("scraped.jsonl#2", None, None), ("scraped.jsonl#3", None, None)]
+    assert [s.text for s in sources] == [PAGE_WENCHENG, PAGE_LIESHAN, PAGE_WEIDONG]
+
+
+def test_text_and_html_pages_have_no_site_or_outlet(tmp_path):
+    (tmp_path / "a.txt").write_text(PAGE_WENCHENG, encoding="utf-8")
+    (tmp_path / "b.html").write_text(HTML_PAGE, encoding="utf-8")
+    items = _read(tmp_path)
+    assert [(i.format, i.site, i.outlet) for i in items] == [("text", None, None), ("html", None, None)]

@@ -8,6 +8,7 @@ is 烈山区's bureau; 烈山区 is GB/T 2260 code 340604 in 淮北市 (340600),
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +19,9 @@ from kg import gazetteer
 from kg.build import build
 from kg.export import iri, to_rdf
 from kg.graph import build_graph
-from kg.records import Corpus, Entity
+from kg.records import Corpus, Entity, Source
 from kg.resolve import hint_places
+from kg.segment import segment
 from kg.vocab import ORG, SDO
 
 SEED_LIESHAN = "000_96c8e21aadbbbbe2.txt"
@@ -649,3 +651,274 @@ def test_sub_organisations_and_area_served_in_rdf_held_apart(organs):
     assert (committee, ORG.hasSubOrganization, department) in triples
     assert (committee, SDO.areaServed, district) in triples
     assert (department, SDO.areaServed, district) in triples
+
+
+# --- jurisdiction signals: where a page's text names no district ------------------------------------
+#
+# A district government's own site writes 区长王某某 and 区政府 and never the district's name. Its
+# posts are kept in that page's own 区人民政府 (org/?PAGE/区人民政府) until a signal tells where the
+# page is: the outlet in its dateline (文成新闻网讯 → 文成县), the folder's kg.toml or --jurisdiction,
+# a JSON Lines page's source field, the district all other pages of its site or folder name. When
+# two signals name different places nothing is guessed and report.json says what each one said.
+
+SILENT_MEETING = (
+    "{L}政府召开第二十七次常务会议\n\n"
+    "{dateline}3月8日，{L}长{head}主持召开{L}政府常务会议，传达学习全省优化营商环境大会精神，"
+    "研究部署一季度经济运行、安全生产等工作。副{L}长李某某参加会议。\n"
+    "会议强调，要紧盯一季度“开门红”目标，加快重点项目建设，抓好安全生产和民生实事。\n"
+)
+WENCHENG_DATELINE = "文成新闻网讯(记者 林某某 张某某)"
+
+
+def silent_meeting(dateline: str = "本报讯 ", head: str = "王某某", level: str = "区") -> str:
+    """A district government's own report (区长王某某主持召开区政府常务会议) that never names the
+    district; ``level`` 县 / 乡 / 镇 makes it a county's, a township's or a town's."""
+    return SILENT_MEETING.format(dateline=dateline, head=head, L=level)
+
+
+def county_meeting(county: str, secretary: str, meeting: str) -> str:
+    """A report that names its county: 文成县召开…，县委书记X主持会议."""
+    return (f"{county}召开{meeting}\n\n"
+            f"本报讯 3月5日，{county}召开{meeting}。县委书记{secretary}主持会议并讲话，"
+            f"县委副书记、县长孙某某部署相关工作。\n")
+
+
+def build_pages(tmp_path: Path, files: dict[str, str], **options) -> tuple[dict, dict]:
+    """Write ``files`` (relative path → text) under tmp_path/in, build them, and return
+    (report.json, graph.json) as the build wrote them."""
+    for rel, text in files.items():
+        path = tmp_path / "in" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build([str(tmp_path / "in")], out, html=False, **options)
+    return (json.loads((out / "report.json").read_text(encoding="utf-8")),
+            json.loads((out / "graph.json").read_text(encoding="utf-8")))
+
+
+def graph_posts(graph: dict) -> set[tuple[str, str, str, str]]:
+    """(person label, title, organisation key, organisation label) of graph.json's holds edges."""
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    return {(nodes[e["source"]]["label"], e["title"], e["target"], nodes[e["target"]]["label"])
+            for e in graph["edges"] if e["kind"] == "holds"}
+
+
+def jurisdiction_of(report: dict, article: str) -> dict:
+    [entry] = [j for j in report["jurisdictions"] if j["article"] == article]
+    return entry
+
+
+def org_keys(corpus: Corpus, label: str) -> set[str]:
+    return {e.key for e in labelled(corpus, "organization", label)}
+
+
+def holds(corpus: Corpus) -> set[tuple[str, str, str]]:
+    """(person label, title, organisation key) of every post."""
+    return {(corpus.entities[f.subject].label, f.attrs["title"], f.object) for f in corpus.facts if f.kind == "holds"}
+
+
+def test_a_district_head_on_a_page_that_never_names_its_district_reaches_the_graph(tmp_path):
+    report, graph = build_pages(tmp_path, {"changwu.txt": silent_meeting()})
+
+    posts = graph_posts(graph)
+    assert ("王某某", "区长", "org/?changwu.txt/区人民政府", "区人民政府") in posts
+    assert ("李某某", "副区长", "org/?changwu.txt/区人民政府", "区人民政府") in posts
+    assert {org for _, _, _, org in posts} == {"区人民政府"}  # no district's government is guessed
+    entry = jurisdiction_of(report, "changwu.txt#0")
+    assert (entry["jurisdiction"], entry["district"], entry["signal"]) == (None, None, "none")
+    assert "signals_disagree" not in entry
+
+
+def test_two_silent_pages_keep_two_district_governments():
+    corpus = resolve_pages(("site-a.txt", silent_meeting()), ("site-b.txt", silent_meeting(head="赵某某")))
+
+    assert org_keys(corpus, "区人民政府") == {"org/?site-a.txt/区人民政府", "org/?site-b.txt/区人民政府"}
+    assert {("王某某", "区长", "org/?site-a.txt/区人民政府"),
+            ("赵某某", "区长", "org/?site-b.txt/区人民政府")} <= holds(corpus)
+
+
+def test_the_same_name_on_two_silent_pages_is_two_people():
+    # nothing says the two 区长王某某 head the same district
+    corpus = resolve_pages(("site-a.txt", silent_meeting()), ("site-b.txt", silent_meeting()))
+    people = labelled(corpus, "person", "王某某")
+    assert len(people) == 2
+    assert {frozenset(aid.split("#")[0] for aid, _ in p.mentions) for p in people} == {
+        frozenset({"site-a.txt"}), frozenset({"site-b.txt"})}
+
+
+@pytest.mark.parametrize("level", ["县", "镇", "乡"])
+def test_the_level_of_an_unplaced_government_comes_from_the_title(level):
+    corpus = resolve_pages(("silent.txt", silent_meeting(level=level)))
+    organ = f"org/?silent.txt/{level}人民政府"
+    assert {("王某某", f"{level}长", organ), ("李某某", f"副{level}长", organ)} <= holds(corpus)
+    assert not org_keys(corpus, "区人民政府")
+
+
+def test_the_outlet_of_the_dateline_is_read_by_segment():
+    [article] = segment(Source(path="wc.txt", name="wc.txt", text=silent_meeting(WENCHENG_DATELINE)))
+    assert article.outlet == "文成新闻网"
+    assert "文成新闻网讯" not in article.body
+
+
+@pytest.mark.parametrize("level", ["区", "县"])
+def test_the_outlet_of_the_dateline_places_a_silent_page(tmp_path, level):
+    report, graph = build_pages(tmp_path, {"wc.txt": silent_meeting(WENCHENG_DATELINE, level=level)})
+
+    posts = graph_posts(graph)
+    assert ("王某某", f"{level}长", "org/文成县人民政府", "文成县人民政府") in posts
+    assert ("李某某", f"副{level}长", "org/文成县人民政府", "文成县人民政府") in posts
+    assert not {org for _, _, _, org in posts} & {"区人民政府", "县人民政府"}
+    entry = jurisdiction_of(report, "wc.txt#0")
+    assert (entry["jurisdiction"], entry["district"], entry["signal"]) == ("文成县", "文成县", "outlet")
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    assert nodes["org/文成县人民政府"]["jurisdiction"] == "place/330328"  # GB/T 2260 文成县
+    assert nodes["place/330328"]["label"] == "文成县"
+
+
+def test_the_text_outweighs_the_outlet():
+    # 文成新闻网 reporting on a county that the report names: the report's county, not the outlet's
+    page = ("平阳县召开安全生产工作会议\n\n"
+            f"{WENCHENG_DATELINE}3月5日，平阳县召开安全生产工作会议。县委副书记、县长孙某某主持会议。\n")
+    corpus = resolve_pages(("py.txt", page))
+    assert ("孙某某", "县长", "org/平阳县人民政府") in holds(corpus)
+    assert corpus.jurisdictions == [{"article": "py.txt#0", "jurisdiction": "平阳县", "district": "平阳县", "signal": "text"}]
+
+
+def test_a_kg_toml_and_an_outlet_that_disagree_leave_the_district_unknown(tmp_path):
+    report, graph = build_pages(tmp_path, {"lieshan/wc.txt": silent_meeting(WENCHENG_DATELINE),
+                                           "lieshan/kg.toml": 'jurisdiction = "淮北市烈山区"\n'})
+
+    entry = jurisdiction_of(report, "wc.txt#0")
+    assert (entry["jurisdiction"], entry["district"], entry["signal"]) == (None, None, "none")
+    disagree = entry["signals_disagree"]
+    assert sorted(disagree["district"].values()) == ["文成县", "烈山区"]
+    assert disagree["district"]["outlet"] == "文成县"
+    assert sorted(disagree["city"].values()) == ["淮北市", "温州市"]
+    posts = graph_posts(graph)
+    assert ("王某某", "区长", "org/?wc.txt/区人民政府", "区人民政府") in posts
+    assert not {org for _, _, _, org in posts} & {"文成县人民政府", "烈山区人民政府"}
+
+
+def test_a_kg_toml_and_an_outlet_that_agree_place_the_page(tmp_path):
+    report, graph = build_pages(tmp_path, {"wencheng/wc.txt": silent_meeting(WENCHENG_DATELINE),
+                                           "wencheng/kg.toml": 'jurisdiction = "温州市文成县"\n'})
+
+    entry = jurisdiction_of(report, "wc.txt#0")
+    assert (entry["district"], "signals_disagree" in entry) == ("文成县", False)
+    assert ("王某某", "区长", "org/文成县人民政府", "文成县人民政府") in graph_posts(graph)
+
+
+def test_two_counties_of_one_city_disagree_on_the_district_only(tmp_path):
+    # kg.toml says 平阳县, the dateline 文成新闻网: both are in 温州市, which is kept; the county is not
+    report, graph = build_pages(tmp_path, {"wz/wc.txt": silent_meeting(WENCHENG_DATELINE),
+                                           "wz/kg.toml": 'jurisdiction = "温州市平阳县"\n'})
+
+    entry = jurisdiction_of(report, "wc.txt#0")
+    assert (entry["jurisdiction"], entry["district"]) == ("温州市", None)
+    assert set(entry["signals_disagree"]) == {"district"}
+    assert sorted(entry["signals_disagree"]["district"].values()) == ["平阳县", "文成县"]
+    posts = graph_posts(graph)
+    assert ("王某某", "区长", "org/?wc.txt/区人民政府", "区人民政府") in posts
+    assert not {org for _, _, _, org in posts} & {"文成县人民政府", "平阳县人民政府", "温州市人民政府"}
+
+
+def test_a_silent_page_takes_the_district_its_folder_names(tmp_path):
+    report, graph = build_pages(tmp_path, {
+        "wencheng/1.txt": county_meeting("文成县", "赵某某", "乡村振兴工作推进会"),
+        "wencheng/2.txt": county_meeting("文成县", "钱某某", "安全生产工作会议"),
+        "wencheng/3.txt": silent_meeting()})
+
+    entry = jurisdiction_of(report, "3.txt#0")
+    assert (entry["district"], entry["signal"]) == ("文成县", "other pages of the site or folder")
+    assert jurisdiction_of(report, "1.txt#0")["signal"] == "text"
+    posts = graph_posts(graph)
+    assert ("王某某", "区长", "org/文成县人民政府", "文成县人民政府") in posts
+    assert ("孙某某", "县长", "org/文成县人民政府", "文成县人民政府") in posts
+    assert "区人民政府" not in {org for _, _, _, org in posts}
+
+
+def test_a_silent_page_in_a_folder_of_two_districts_stays_unplaced(tmp_path):
+    report, graph = build_pages(tmp_path, {
+        "mixed/1.txt": county_meeting("文成县", "赵某某", "乡村振兴工作推进会"),
+        "mixed/2.txt": county_meeting("平阳县", "钱某某", "安全生产工作会议"),
+        "mixed/3.txt": silent_meeting()})
+
+    entry = jurisdiction_of(report, "3.txt#0")
+    assert (entry["jurisdiction"], entry["district"], entry["signal"]) == (None, None, "none")
+    posts = graph_posts(graph)
+    assert ("王某某", "区长", "org/?3.txt/区人民政府", "区人民政府") in posts
+    assert ("赵某某", "书记", "org/文成县委", "文成县委") in posts
+    assert ("钱某某", "书记", "org/平阳县委", "平阳县委") in posts
+
+
+def test_the_pages_of_another_folder_do_not_place_a_silent_page(tmp_path):
+    report, graph = build_pages(tmp_path, {
+        "wencheng/1.txt": county_meeting("文成县", "赵某某", "乡村振兴工作推进会"),
+        "wencheng/2.txt": county_meeting("文成县", "钱某某", "安全生产工作会议"),
+        "other/3.txt": silent_meeting()})
+
+    assert jurisdiction_of(report, "3.txt#0")["district"] is None
+    assert ("王某某", "区长", "org/?3.txt/区人民政府", "区人民政府") in graph_posts(graph)
+
+
+def jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def test_json_lines_pages_of_one_site_and_a_source_field_place_silent_pages(tmp_path):
+    rows = [
+        {"id": "1", "url": "http://www.wencheng.gov.cn/art/2025/3/5/art_1.html",
+         "text": county_meeting("文成县", "赵某某", "乡村振兴工作推进会")},
+        {"id": "2", "url": "https://www.wencheng.gov.cn/art/2025/3/6/art_2.html",
+         "text": county_meeting("文成县", "钱某某", "安全生产工作会议")},
+        {"id": "3", "url": "http://www.wencheng.gov.cn/art/2025/3/8/art_3.html", "text": silent_meeting()},
+        {"id": "4", "url": "http://www.pingyang.gov.cn/art/2025/3/8/art_4.html", "text": silent_meeting(head="冯某某")},
+        {"id": "5", "url": "http://[", "source": "平阳新闻网", "text": silent_meeting(head="陈某某")},
+    ]
+    report, graph = build_pages(tmp_path, {"scraped.jsonl": jsonl(rows)})
+
+    site = jurisdiction_of(report, "scraped.jsonl#3#0")
+    assert (site["district"], site["signal"]) == ("文成县", "other pages of the site or folder")
+    other_site = jurisdiction_of(report, "scraped.jsonl#4#0")  # same file, another site: not 文成县
+    assert (other_site["district"], other_site["signal"]) == (None, "none")
+    source = jurisdiction_of(report, "scraped.jsonl#5#0")
+    assert (source["district"], source["signal"]) == ("平阳县", "page source field")
+    posts = {(person, title, org) for person, title, _, org in graph_posts(graph)}
+    assert {("王某某", "区长", "文成县人民政府"), ("冯某某", "区长", "区人民政府"),
+            ("陈某某", "区长", "平阳县人民政府")} <= posts
+
+
+TOWNSHIP_PAGE = (
+    "公阳乡召开村级后备干部座谈会\n\n"
+    "本报讯 4月2日，文成县公阳乡召开村级后备干部座谈会。乡党委书记孙某某出席会议，乡长周某某主持会议，"
+    "副乡长冯某某作动员讲话。\n"
+    "会议要求，各村要把后备干部培养作为基层组织建设的重要内容。\n"
+)
+
+
+def test_a_township_head_is_in_the_township_government_not_the_county():
+    corpus = resolve_pages(("gongyang.txt", TOWNSHIP_PAGE))
+
+    posts = holds(corpus)
+    assert ("周某某", "乡长", "org/公阳乡人民政府") in posts
+    assert ("冯某某", "副乡长", "org/公阳乡人民政府") in posts
+    assert ("孙某某", "书记", "org/公阳乡党委") in posts
+    assert not org_keys(corpus, "文成县人民政府")
+    government = the(corpus, "organization", "公阳乡人民政府")
+    township = the(corpus, "place", "公阳乡")
+    assert township.attrs["level"] == "township"
+    assert government.attrs["jurisdiction"] == township.key
+    assert linked(corpus, "located_in", township, the(corpus, "place", "文成县"))
+    assert corpus.jurisdictions[0]["jurisdiction"] == "公阳乡"
+
+
+def test_a_town_head_and_a_township_head_of_one_report_each_in_their_own():
+    page = ("文成县召开乡镇工作交流会\n\n"
+            "本报讯 4月2日，文成县召开乡镇工作交流会。县委书记赵某某出席会议。"
+            "会上，公阳乡乡长周某某、玉壶镇镇长吴某某作交流发言。\n")
+    corpus = resolve_pages(("towns.txt", page))
+
+    posts = holds(corpus)
+    assert ("周某某", "乡长", "org/公阳乡人民政府") in posts
+    assert ("吴某某", "镇长", "org/玉壶镇人民政府") in posts
+    assert ("赵某某", "书记", "org/文成县委") in posts
