@@ -63,6 +63,22 @@ def short_form(name: str) -> str | None:
 
 
 @cache
+def _autonomous_re() -> re.Pattern:
+    groups = "|".join(lexicon.words("ethnic_groups.txt"))
+    return re.compile(rf"^(.{{2,}}?)(?:(?:{groups})族)+自治(县|州|旗)$")
+
+
+def autonomous_short_forms(name: str) -> list[str]:
+    """巍山彝族回族自治县 → 巍山; 大理白族自治州 → 大理州, 大理: the short forms that drop the
+    ethnic groups (and 自治) from an autonomous division's name."""
+    m = _autonomous_re().match(name)
+    if not m:
+        return []
+    # 巍山县 and 靖州县 are written as often as 巍山
+    return [m.group(1) + "州", m.group(1)] if m.group(2) == "州" else [m.group(1) + m.group(2), m.group(1)]
+
+
+@cache
 def _short_forms() -> dict[str, str]:
     out = {}
     for name, entries in divisions().items():
@@ -70,6 +86,10 @@ def _short_forms() -> dict[str, str]:
         if short and short not in divisions() and entries[0]["level"] != "district" or short and len(short) >= 2 \
                 and entries[0]["level"] == "district":
             out.setdefault(short, name)
+    for name in divisions():
+        for short in autonomous_short_forms(name):
+            if short not in divisions():
+                out.setdefault(short, name)
     return out
 
 

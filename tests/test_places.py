@@ -94,3 +94,38 @@ def test_the_gazetteer_finds_divisions_and_their_short_forms_in_a_sentence():
     text = "淮北市烈山区和相山区的干部到河南省平顶山市卫东区学习"
     found = [m.group() for m in gazetteer.division_regex().finditer(text)]
     assert found == ["淮北市", "烈山区", "相山区", "河南省", "平顶山市", "卫东区"]
+
+
+# --- the genre's place classes (made-up reports, real division names) ---------------------------
+
+
+def places_of(body: str) -> set[str]:
+    return texts(one_report(body, headline="工作动态", byline="■记者 李红梅"), "place")
+
+
+@pytest.mark.parametrize("body, place", [
+    ("区委书记说，要吸引更多乡贤回到五通桥发展。", "五通桥"),  # a district's short form alone, on a page naming no other
+    ("县委书记到巍山县调研烤烟生产。", "巍山县"),  # an autonomous county by its short form + 县
+    ("州委书记到大理州检查工作。", "大理州"),
+    ("县长一行先后来到霞寨镇建设村、前进村。", "建设村"),  # a common word names a village right after its town
+    ("县长到西合营镇调研秋收。", "西合营镇"),  # a name jieba cannot tag, after a verb of going
+    ("县长深入新场、始阳等乡镇查看灾情。", "新场"),  # items before 等乡镇 are towns
+    ("调研组到南大街街道金色新城社区调研。", "南大街街道"),  # a name ending in 街 before 街道
+])
+def test_places_of_the_genre(body, place):
+    assert place in places_of(body)
+
+
+@pytest.mark.parametrize("body, not_place", [
+    ("坚持为民惠民，推进文化惠民工程。", "惠民"),  # a short form that is a word
+    ("到临海童街道调研。", "临海"),  # the start of a longer name
+    ("市委书记到广阳岛考察生态修复。", "广阳"),  # an island's name
+    ("对全县部分乡镇群众生产生活造成影响。", "部分乡镇"),  # modifier + suffix
+    ("有的镇还没有完成任务。", "有的镇"),
+    ("金东乡贤大会开幕，300多位海内外金东乡贤齐聚家乡。", "海内外金东乡"),  # 乡贤
+    ("全面推进乡村振兴，改善村容村貌。", "村容村"),
+    ("书写中国式现代化城区新篇章。", "城区"),  # a district named like a common word, without its city
+    ("新建了南京中路、杭州北路两个社区。", "南京"),  # a road, not the city
+])
+def test_words_that_are_no_places(body, not_place):
+    assert not_place not in places_of(body)

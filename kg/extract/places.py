@@ -9,7 +9,18 @@ from collections.abc import Iterator
 from functools import cache
 
 from .. import gazetteer, lexicon
-from .common import HAN, HAN_RE, STOP_CHARS, Doc, common_word, is_boundary_left, noun_run_start, tags, title_re
+from .common import (
+    HAN,
+    HAN_RE,
+    STOP_CHARS,
+    Doc,
+    common_word,
+    dictionary_freq,
+    is_boundary_left,
+    noun_run_start,
+    tags,
+    title_re,
+)
 
 # Zone names written bare (示范区, 经开区): they refer to the article's own zone.
 BARE_ZONE_NAMES = frozenset(lexicon.words("bare_zone_names.txt"))
@@ -19,13 +30,23 @@ def places(doc: Doc) -> Iterator[int]:
     """Find places: administrative divisions (from the gazetteer), functional zones, and named
     sub-district units (X街道, X镇, X社区, X村) written after a place or a word boundary."""
     text = doc.text
-    for m in gazetteer.division_regex().finditer(text):
+    matches = [(m, gazetteer.lookup(m.group(0))) for m in gazetteer.division_regex().finditer(text)]
+    # a district's short form alone is read as a place only on a page that names no district in full
+    doc_districts = {e["full"] for m, e in matches if e and not e.get("short") and e["level"] == "district"}
+    for m, entry in matches:
         name = m.group(0)
-        entry = gazetteer.lookup(name)
         if entry is None:
             continue
-        if entry.get("short") and not _short_form_ok(text, m.start(), m.end(), entry):
+        if name[0] in FUNCTION_CHARS and not (m.start() in doc.boundaries and m.end() in doc.boundaries):
+            continue  # 和县 inside …和县领导…: the conjunction, then 县
+        if entry.get("short") and entry["level"] == "district" and entry["full"] not in text \
+                and doc_districts - {entry["full"]}:
             continue
+        if entry.get("short") and not _short_form_ok(doc, m.start(), m.end(), entry) \
+                or ROAD.match(text, m.end()):
+            continue  # 南京中路 is a road, not the city
+        if name in GENERIC_DIVISIONS and not any(p.kind == "place" and p.end == m.start() for p in doc.mentions):
+            continue  # 城区 is the urban area, unless its city is written before it (晋城市城区)
         if text.startswith("长", m.end()) and name[-1] in "省市区县":
             continue  # 代县长, 副市长: a title, not the county 代县
         yield doc.add("place", m.start(), m.end(), "gazetteer", level=entry["level"])
@@ -39,19 +60,93 @@ def places(doc: Doc) -> Iterator[int]:
                 yield doc.add("place", m.start(), m.end(), "zone-short", level="zone", bare=True)
             continue
         yield doc.add("place", start, m.end(), "zone", level="zone")
+    yield from _shared_suffix_lists(doc)
     for row in lexicon.table("division_suffixes.tsv"):
         suffix, level = row["suffix"], row["level"]
         for m in re.finditer(re.escape(suffix), text):
-            if doc.covered(m.start(), m.end(), ("place",)):
-                continue
+            if doc.covered(m.start(), m.end(), ("place",)) or text.startswith(NOT_SUFFIX_WORDS, m.start()) \
+                    and len(suffix) == 1:
+                continue  # 乡贤, 村容: the character starts another word
             # rare place names get odd tags from jieba (临涣 i, 孙疃 nr+g, 双堆集 m+q)
             start = noun_run_start(doc, m.start(), max_len=5, allow_place_prefix=False,
                                    min_len=1 if suffix == "街道" else 2, extra=("i", "g", "q", "m"))
+            after_place = _after_place(doc, m.start())
+            if after_place is not None:
+                start = after_place  # 霞寨镇建设村: whatever stands between the town and 村 names the village
             if start is None:
-                start = _list_item_start(text, m.start(), suffix)
-            if start is None or _bad_division_name(text, start, m.start(), suffix):
+                start = _list_item_start(text, m.start(), suffix) or _after_motion_verb(text, m.start())
+            if start is None or _bad_division_name(text, start, m.start(), suffix, after_place=start == after_place):
                 continue
             yield doc.add("place", start, m.end(), "division-suffix", level=level)
+
+
+FUNCTION_CHARS = set("和与及在对从向把被为将")
+FEATURE_CHARS = set("岛湾湖港峡")
+SHORT_FORM_MAX_FREQ = 500  # a short form more frequent than this in jieba's dictionary is a word (新建, 江陵 stays full)
+ROAD = re.compile(r"[东西南北中]?(?:路|大道|大街|街|巷)(?!道)")
+GENERIC_DIVISIONS = frozenset(lexicon.words("generic_division_names.txt"))
+NOT_SUFFIX_WORDS = lexicon.words("not_suffix_words.txt")
+MODIFIERS = lexicon.words("modifier_words.txt")
+SUB_UNITS = ("村", "社区", "居委会", "组")
+MOTION_VERBS = ("来到", "走进", "深入", "前往", "到达", "赴", "到", "来", "在", "至")
+
+
+def _after_place(doc: Doc, end: int) -> int | None:
+    """Where a village's or community's name starts when a town or street is written right before
+    it (霞寨镇建设村, 西合营镇南大坪村): at that place's end, 2–4 characters before the suffix."""
+    for p in doc.mentions:
+        if p.kind == "place" and 2 <= end - p.end <= 4 and p.attrs.get("level") in ("town", "township", "subdistrict") \
+                and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]):
+            first = tags(doc.text[p.end:end])[0]
+            if first[1][0] in "vpdc" and len(first[0]) < end - p.end:  # 卫城镇借犀牛村: a verb, then the village
+                return None
+            return p.end if doc.text[end:end + 1] in "村社居组" else None
+    return None
+
+
+def _after_motion_verb(text: str, end: int) -> int | None:
+    """来到漷县镇, 赴新杭镇: a name jieba cannot tag, between a verb of going and the suffix
+    (never a verb phrase: 实地考察社区)."""
+    for n in (2, 3, 4):
+        start = end - n
+        if start > 0 and text[:start].endswith(MOTION_VERBS) and all(HAN_RE.match(c) for c in text[start:end]):
+            if any(f in ("v", "vd", "ad") or f[0] in "dpcur" for _, f in tags(text[start:end])):
+                return None
+            return start
+    return None
+
+
+def _shared_suffix_lists(doc: Doc) -> Iterator[int]:
+    """新场、始阳等乡镇 | 南京中路、杭州北路、新村社区三个居委会: the items of a 、-list that one
+    suffix (or 等 + a level word) closes are divisions of that level."""
+    text = doc.text
+    for m in SHARED_SUFFIX_LIST.finditer(text):
+        items = m.group(1).split("、")
+        lead, pos = 0, 0  # the first item's clause words (县长深入新场, 新建了南京中路): the name is after them
+        for word, flag in tags(items[0]):
+            pos += len(word)
+            if flag[0] in "vpudcr" and len(items[0]) - pos >= 2:
+                lead = pos
+        items[0] = items[0][lead:]
+        if len(items[0]) > 2 and items[0][0] in FUNCTION_CHARS | set("以由于经"):
+            lead, items[0] = lead + 1, items[0][1:]  # 以西渑、叶营: the preposition jieba glued to the name
+        if not 2 <= len(items[0]) <= 5:
+            continue
+        level = {"乡镇": "town", "镇": "town", "乡": "township", "街道": "subdistrict",
+                 "社区": "community", "村": "village"}[m.group(3) or m.group(5)]
+        if any(common_word(i) or i.startswith(MODIFIERS) or i in NOT_PLACE_NAMES or i[0] in DIVISION_CHARS
+               for i in items[:-1]):
+            continue  # 教育、卫生等乡镇: kinds of work, not places; 县教育局、…: bodies
+        pos = m.start(1) + lead
+        for item in items[:-1]:  # the last item, with the suffix, is found as any name before a suffix is
+            if not doc.covered(pos, pos + len(item), ("place", "person", "organization")):
+                yield doc.add("place", pos, pos + len(item), "shared-suffix-list", level=level)
+            pos += len(item) + 1
+
+
+SHARED_SUFFIX_LIST = re.compile(
+    rf"([{HAN}]{{2,9}}、(?:[{HAN}]{{2,5}}、)*[{HAN}]{{2,5}}?)"
+    rf"(?:(等)(乡镇|街道|社区|镇|乡|村)|()(街道|社区|镇|乡|村)(?=[，。,；]|[\d一二三四五六七八九十两]+个))")
 
 
 # Words before a division suffix that name no place (农村, 城乡, 返乡 …).
@@ -64,20 +159,22 @@ GLUED_SUFFIX_WORDS = frozenset(lexicon.words("glued_suffix_words.txt"))
 DIVISION_CHARS = set("省市县区乡镇村街道社")
 
 
-def _bad_division_name(text: str, start: int, end: int, suffix: str) -> bool:
-    """Is ``text[start:end]``, written before ``suffix``, no name of a division?"""
+def _bad_division_name(text: str, start: int, end: int, suffix: str, after_place: bool = False) -> bool:
+    """Is ``text[start:end]``, written before ``suffix``, no name of a division? Right after a
+    town (``after_place``) a common word may name a village (霞寨镇建设村)."""
     name = text[start:end]
-    if not name or name in NOT_PLACE_NAMES or re.search(r"\d|[一二三四五六七八九十两几多]+[个届批些]", name):
+    if not name or name in NOT_PLACE_NAMES or name.startswith(MODIFIERS) \
+            or re.search(r"\d|[一二三四五六七八九十两几多]+[个届批些]", name):
         return True
     if name[-1] in "个各全该本每等和与及" or set(name) <= DIVISION_CHARS:  # 区镇村: levels, not a name
         return True
     listed = _in_list_of_same(text, start, end + len(suffix), suffix)
-    if name[-1] + suffix[0] in GLUED_SUFFIX_WORDS and not listed or name[-1] == suffix[0]:  # 行政村村
+    if name[-1] + suffix[0] in GLUED_SUFFIX_WORDS and not listed or name[-1] == suffix and len(suffix) == 1:  # 行政村村
         return True
     after = end + len(suffix)
     if suffix == "村" and text.startswith("村", after) and text[after + 1:after + 2] not in tuple("委民长干两党支"):
         return True  # 村村覆盖: every village, not one (but 周庄村村民, 韩寨村村委会)
-    if common_word(name) and not listed:
+    if common_word(name) and not listed and not after_place:
         return True  # 部分镇, 委托街道, 参观社区 (but 到前进村、大刘村检查 lists two villages)
     return bool(suffix in ("村", "乡") and len(name) < 2)
 
@@ -109,16 +206,27 @@ def _boundaries_of(text: str, start: int, end: int) -> set[int]:
     return out
 
 
-def _short_form_ok(text: str, start: int, end: int, entry: dict) -> bool:
+def _short_form_ok(doc: Doc, start: int, end: int, entry: dict) -> bool:
     """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word, never as
     the name of a town or community (濉溪镇, 朝阳社区) and never right after a title, where a
-    personal name stands (副区长桂林)."""
+    personal name stands (副区长桂林). A district's short form counts once its full name is
+    written, or where it is a place name by itself (回到五通桥发展: a word jieba tags as a name)."""
+    text = doc.text
     nxt = text[end:end + 1]
     if nxt and nxt in "区县路街镇村乡社" or _title_ends_at(text, start):
         return False
     if entry["level"] in ("province", "city"):
         return start == 0 or not HAN_RE.match(text[start - 1]) or start in _boundaries_of(text, start, end)
-    return entry["full"] in text  # a district's short form only once its full name is used
+    if entry["full"] in text:
+        return True
+    if text[end:end + 1] in FEATURE_CHARS:
+        return False  # 广阳岛: an island's name, not the district 广阳
+    if re.match(rf"[{HAN}]{{0,3}}?(?:街道|镇|乡|村|社区)", text[end:end + 5]) and \
+            not any(c in STOP_CHARS for c in text[end:end + 3]):
+        return False  # 临海童街道: the start of a longer name
+    word = tags(text[start:end])
+    return len(word) == 1 and word[0][1] == "ns" and start in doc.boundaries and end in doc.boundaries \
+        and dictionary_freq(text[start:end]) < SHORT_FORM_MAX_FREQ
 
 
 @cache
