@@ -58,7 +58,7 @@ def title_abbrev(title: str) -> str | None:
 
 def unplaced(article: str) -> str:
     """The key scope of what no signal places: its page, so that two pages' 区委 stay apart."""
-    return "?" + article.split("#")[0]
+    return "?" + article.rsplit("#", 1)[0]  # a JSON Lines page is file.jsonl#id
 
 
 class Context:
@@ -459,8 +459,11 @@ class Resolver:
             return juris + text, juris, "implicit-jurisdiction"
         if m.attrs.get("abbrev"):
             text, juris = self._expand_abbrev(text, ctx)
-            if juris is None:
-                return m.text, None, "abbrev-unresolved"
+            if juris is None:  # 区政府 on a page that never names its district: the page's 区人民政府
+                abbrev = m.attrs["abbrev"]
+                rest = m.text[len(abbrev):]
+                form = ORGAN_FORMS.get(rest)
+                return (form["full"].format(j=abbrev) if form else m.text), None, "abbrev-unresolved"
             rule = "abbrev→jurisdiction"
         elif text.startswith(BARE_ZONES) and self._zone_for(text, ctx):
             bare = next(z for z in BARE_ZONES if text.startswith(z))
@@ -510,7 +513,9 @@ class Resolver:
                     else:
                         abbrev = title_abbrev(title)
                         levels = ABBREV_LEVEL[abbrev] if abbrev else ORGAN_LEVELS.get(organ, ("district", "city"))
-                        org = self._implicit_org(organ, same[2] or ctx.get(*levels), aid, abbrev)
+                        # 副县长X到公阳乡…，乡长Y: a title that names its level is not the previous post's
+                        juris = ctx.get(*levels) if abbrev else same[2] or ctx.get(*levels)
+                        org = self._implicit_org(organ, juris, aid, abbrev)
                 last_org[r.subject] = org
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")
@@ -653,7 +658,10 @@ def _group_districts(page_counts: dict[str, Counter], sources: dict) -> dict[str
     folder) name, when they all name the same one; never a guess between two."""
     def group(name: str) -> str:
         s = sources.get(name)
-        return (s.site or s.path.rsplit(":", 1)[0].rsplit("/", 1)[0]) if s else ""
+        if s is None:
+            return ""
+        path = s.path.rsplit(":", 1)[0] if s.format == "jsonl" else s.path  # file.jsonl:LINE
+        return s.site or path.rsplit("/", 1)[0]
 
     own = {name: next((label for (level, label), _ in counts.most_common() if level in ("district", "zone")), None)
            for name, counts in page_counts.items()}

@@ -272,3 +272,9 @@ def test_title_after_the_name_with_the_body_before_it(body, name, post):
 
     assert name in persons(ex)
     assert post in posts(ex, name)
+
+
+def test_a_title_inside_a_place_name_is_no_title():
+    ex = one_report("车队驶过荆州长江大桥，沧州长芦盐场也在推进改造。")
+
+    assert not persons(ex) - {"李红梅"}

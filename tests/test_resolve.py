@@ -922,3 +922,48 @@ def test_a_town_head_and_a_township_head_of_one_report_each_in_their_own():
     assert ("周某某", "乡长", "org/公阳乡人民政府") in posts
     assert ("吴某某", "镇长", "org/玉壶镇人民政府") in posts
     assert ("赵某某", "书记", "org/文成县委") in posts
+
+
+# --- fixed after the tests above found them: JSON Lines pages, folders with a colon, levels named by
+# --- a title, one organ for 区政府 and 区长 on a silent page
+
+
+def test_a_banner_head_on_a_silent_page():  # 旗长王某某 (the commit names 旗长 as a level from the title)
+    corpus = resolve_pages(("qi.txt", silent_meeting(level="旗")))
+    assert ("王某某", "旗长", "org/?qi.txt/旗人民政府") in holds(corpus)
+
+
+def test_two_sites_silent_pages_in_one_json_lines_file_keep_two_governments(tmp_path):
+    rows = [{"id": "1", "url": "http://www.pingyang.gov.cn/art/1.html", "text": silent_meeting(head="冯某某")},
+            {"id": "2", "url": "http://www.ruian.gov.cn/art/2.html", "text": silent_meeting(head="褚某某")}]
+    _, graph = build_pages(tmp_path, {"scraped.jsonl": jsonl(rows)})
+    orgs = {(person, org_key) for person, title, org_key, _ in graph_posts(graph) if title == "区长"}
+    assert len({org for _, org in orgs}) == 2, orgs
+
+
+def test_a_folder_with_a_colon_in_its_name_is_its_own_folder(tmp_path):
+    report, _ = build_pages(tmp_path, {
+        "2025-03-05T09:00/1.txt": county_meeting("文成县", "赵某某", "乡村振兴工作推进会"),
+        "2025-03-05T09:00/2.txt": county_meeting("文成县", "钱某某", "安全生产工作会议"),
+        "2025-03-08T10:00/3.txt": silent_meeting()})
+    assert jurisdiction_of(report, "3.txt#0")["district"] is None
+
+
+def test_the_written_district_government_and_the_heads_organ_are_one_node():
+    corpus = resolve_pages(("changwu.txt", silent_meeting()))
+    governments = org_keys(corpus, "区人民政府") | org_keys(corpus, "区政府")
+    assert governments == {"org/?changwu.txt/区人民政府"}
+
+
+def test_a_township_head_after_a_county_post_in_one_sentence():
+    page = ("副县长郑某某到公阳乡调研\n\n"
+            "本报讯 4月2日，副县长郑某某到文成县公阳乡调研村级组织建设，乡长周某某陪同。\n")
+    corpus = resolve_pages(("visit.txt", page))
+    assert ("周某某", "乡长", "org/公阳乡人民政府") in holds(corpus)
+
+
+def test_a_county_post_after_a_township_head_in_one_sentence():
+    page = ("公阳乡召开座谈会\n\n"
+            "本报讯 4月2日，文成县公阳乡召开村级后备干部座谈会，乡长周某某主持会议，副县长郑某某出席。\n")
+    corpus = resolve_pages(("talk.txt", page))
+    assert ("郑某某", "副县长", "org/文成县人民政府") in holds(corpus)

@@ -196,7 +196,10 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         return idx
 
     # 1. titles directly before a name
+    place_spans = [(p.start, p.end) for p in doc.mentions if p.kind == "place"]
     for m in title_pattern.finditer(text):
+        if any(a < m.start() < b for a, b in place_spans):
+            continue  # 荆州长江大桥: the 州长 of a place's name is no title
         end = name_at(doc, m.end(), anchored=True)
         if end is None or _taken(doc, m.end(), end):
             continue
