@@ -157,3 +157,22 @@ def test_a_creation_campaign_and_its_short_names_are_one_initiative_held_apart()
 
 def test_creating_as_a_verb_is_no_initiative_held_apart():
     assert _initiatives("主城区是创建全国卫生城市的主战场，要查看社区创建工作。") == set()
+
+
+def test_education_campaigns_held_apart():
+    ex = one_report("会议传达学习了上级关于学习教育的部署，要求巩固拓展学习教育成果。"
+                    "调研组认为该镇有效结合了群众路线教育实践活动。")
+    found = texts(ex, "initiative")
+    assert {"学习教育", "群众路线教育实践活动"} <= found
+    assert not any(i.startswith(("巩固", "结合")) for i in found)
+
+
+def test_a_place_of_a_campaign_is_no_campaign_held_apart():
+    assert _initiatives("全镇建成农家书屋8个、学习教育基地两个。") == set()
+
+
+def test_a_practice_with_stations_is_a_programme_held_apart():
+    found = _initiatives("今年，该村借“一事一议”项目建成新时代文明实践广场，社区新时代文明实践站同步启用。")
+    assert "新时代文明实践" in found
+    assert not any("项目新时代" in i or i.startswith("社区") for i in found)
+    assert _initiatives("学员们来到培训实践基地和社区实践站参观。") == set()

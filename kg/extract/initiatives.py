@@ -30,6 +30,10 @@ JURISDICTION_CHARS = frozenset("省市县区州旗盟镇乡")
 # The only words that may stand between a quoted list and its head (“感党恩、庆丰收”主题活动):
 # they say what kind of thing the list names, not what it is a list of.
 LIST_MODIFIERS = frozenset(("", "工作", "发展", "专项", "专项整治", "主题", "系列", "集中"))
+EDUCATION_HEADS = lexicon.words("initiative_education_heads.txt")
+FACILITY_NOUNS = lexicon.words("initiative_facility_nouns.txt")
+NAME_OPENERS = lexicon.words("initiative_name_openers.txt")
+PRACTICE_FACILITIES = ("站", "所", "中心", "广场")  # the stations of a practice (…实践站, …实践所)
 # What may stand between quotes of one list (“A”“B”, “A”、“B”, “A”和“B”).
 LIST_JOINERS = frozenset(("", "、", "和", "与", "及", "以及"))
 
@@ -51,6 +55,8 @@ def initiatives(doc: Doc) -> None:
             doc.add("initiative", m.start(), m.end() + len(head), "law+head", head=head, names=names)
     _proper_names(doc)
     _creations(doc)
+    _education_campaigns(doc)
+    _practices(doc)
     head_re = re.compile(rf"([{HAN}]{{2,10}}?)(工程|行动|攻坚战|收官战)")
     for m in head_re.finditer(text):
         start = noun_run_start(doc, m.end(1), max_len=10, allow_place_prefix=False, min_len=2)
@@ -234,6 +240,37 @@ def _creations(doc: Doc) -> None:
                 core = core[len(lead):]
         names.append("创" + core[0])  # 文明城市创建 is 创文, 卫生城市创建 创卫: the papers' short name
         doc.add("initiative", start, m.end(), "name+创建", head="创建", names=names)
+
+
+def _education_campaigns(doc: Doc) -> None:
+    """The party's education campaigns (学习教育, …主题教育, 群众路线教育实践活动), never a place of
+    them (学习教育基地)."""
+    text = doc.text
+    for m in re.finditer("|".join(map(re.escape, EDUCATION_HEADS)), text):
+        if text.startswith(FACILITY_NOUNS, m.end()):
+            continue
+        start = _opener(text, _name_start(doc, m.start()), m.start())
+        if doc.covered(start, m.end(), ("initiative",)):
+            continue
+        names = [m.group(0)] if start < m.start() else []
+        doc.add("initiative", start, m.end(), "education-campaign", head=m.group(0), names=names)
+
+
+def _practices(doc: Doc) -> None:
+    """A practice of the era with its own stations (新时代文明实践站, …实践中心, …实践所) is a
+    programme: the name runs from the word that opens it (新时代) to 实践."""
+    text = doc.text
+    for m in re.finditer(rf"实践(?={'|'.join(map(re.escape, PRACTICE_FACILITIES))})", text):
+        start = _opener(text, max(_clause_start(text, m.start()), m.start() - 12), m.start())
+        if not text.startswith(NAME_OPENERS, start) or doc.covered(start, m.end(), ("initiative",)):
+            continue  # 社区实践站, 培训实践基地: a place of practice, no programme's
+        doc.add("initiative", start, m.end(), "practice+facility", head="实践", names=[])
+
+
+def _opener(text: str, start: int, end: int) -> int:
+    """The start of a name moved to a word that opens names (…项目[新时代文明实践])."""
+    found = [text.find(w, start, end) for w in NAME_OPENERS]
+    return min((f for f in found if f >= start), default=start)
 
 
 def _abbreviated_creations(doc: Doc) -> None:
