@@ -98,3 +98,21 @@ def test_a_counted_list_after_a_verb_starts_at_the_first_name_held_apart():
 def test_a_counted_list_of_people_is_not_organisations_held_apart():
     ex = one_report("区领导王建国、李文华等5位同志参加活动。")
     assert not texts(ex, "organization") & {"王建国", "李文华"}
+
+
+# --- lists of bodies and banner organs (made-up reports) ------------------------------------------
+
+
+def test_bodies_in_a_list_share_the_first_ones_jurisdiction():
+    ex = one_report("县农业局、林业局、发改局、交通局和水利局负责同志参加会议。")
+
+    assert {"县农业局", "林业局", "发改局", "交通局", "水利局"} <= texts(ex, "organization")
+    listed = [m for m in ex.mentions if m.text == "发改局"]
+    assert listed[0].attrs.get("implicit_jurisdiction")
+
+
+def test_banner_organs():
+    ex = one_report("旗委副书记、旗长白玲主持召开旗政府常务会议，旗人大常委会主任、旗政协主席出席。")
+
+    assert {"旗委", "旗政府", "旗人大常委会", "旗政协"} <= texts(ex, "organization")
+    assert "长白" not in texts(ex, "place")  # 旗长白玲: the county 长白 is no place after a title

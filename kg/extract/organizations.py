@@ -98,7 +98,38 @@ def organizations(doc: Doc) -> Iterator[int]:
             continue
         yield doc.add("organization", start, end, rule, organ=kind if kind != "body" else None,
                       abbrev=None if place else text[start:jend])
+    yield from _list_bodies(doc)
     yield from _named_bodies(doc)
+
+
+def _list_bodies(doc: Doc) -> Iterator[int]:
+    """县农业局、林业局、发改局和水利局: the later items of a list of bodies share the first one's
+    jurisdiction, though the text writes it once."""
+    text = doc.text
+    suffix_re = org_suffix_re()
+    for _, first in doc.of_kind("organization"):
+        if first.rule not in ("organ", "jurisdiction+suffix"):
+            continue
+        pos = first.end
+        while pos < len(text) and text[pos] in "、和及与":
+            m = LIST_ITEM.match(text, pos + 1)
+            if m is None:
+                break
+            sm = None
+            for s in suffix_re.finditer(text, pos + 1, m.end()):
+                if s.end() == m.end():
+                    sm = s
+            start, end = pos + 1, m.end()
+            # an abbreviated bureau may open with a verb (发改局, 住建局); a list item is no clause
+            if sm is None or sm.start() == start or doc.covered(start, end, ("organization", "place", "person")) \
+                    or text[start:end].startswith(JURIS_ABBREV) or _joins_bodies(text[start:end]) \
+                    or common_word(text[start:end]) or text[end:end + 1] in "长员":
+                break
+            yield doc.add("organization", start, end, "list-after-body", implicit_jurisdiction=True)
+            pos = end
+
+
+LIST_ITEM = re.compile(rf"[{HAN}]{{1,8}}?(?=[、和及与，,。；;等]|负责|主要|相关|有关)")
 
 
 POST_IN_BODY = re.compile(r"书记|[局处科部院所站队县区市镇乡社校行]长|主任|主席")

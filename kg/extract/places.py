@@ -213,7 +213,8 @@ def _short_form_ok(doc: Doc, start: int, end: int, entry: dict) -> bool:
     written, or where it is a place name by itself (回到五通桥发展: a word jieba tags as a name)."""
     text = doc.text
     nxt = text[end:end + 1]
-    if nxt and nxt in "区县路街镇村乡社" or _title_ends_at(text, start):
+    # 副区长桂林 | 旗长白玲: a title ends where the short form starts, or on its first character
+    if nxt and nxt in "区县路街镇村乡社" or _title_ends_at(text, start) or _title_ends_at(text, start + 1):
         return False
     if entry["level"] in ("province", "city"):
         return start == 0 or not HAN_RE.match(text[start - 1]) or start in _boundaries_of(text, start, end)
