@@ -176,3 +176,11 @@ def test_a_practice_with_stations_is_a_programme_held_apart():
     assert "新时代文明实践" in found
     assert not any("项目新时代" in i or i.startswith("社区") for i in found)
     assert _initiatives("学员们来到培训实践基地和社区实践站参观。") == set()
+
+
+def test_a_chief_system_is_an_initiative_held_apart():
+    assert {"河长制", "林长制"} <= _initiatives("该镇全面推行河长制和林长制，落实巡河巡林责任。")
+
+
+def test_a_word_in_quotes_after_a_verb_far_back_is_no_initiative_held_apart():
+    assert _initiatives("要着力打造党建引领基层治理“强引擎”，实现监管“全覆盖”。") == set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import lexicon
-from .common import HAN, HAN_RE, NOUNISH, Doc, dictionary_freq, noun_run_start, tags
+from .common import HAN, HAN_RE, NOUNISH, Doc, dictionary_freq, is_boundary_left, noun_run_start, tags
 
 QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」]{2,24})[”\"’」]")
 # Heads whose word only says what kind of thing an initiative is: 创文行动 is also called 创文.
@@ -57,6 +57,7 @@ def initiatives(doc: Doc) -> None:
     _creations(doc)
     _education_campaigns(doc)
     _practices(doc)
+    _chief_systems(doc)
     head_re = re.compile(rf"([{HAN}]{{2,10}}?)(工程|行动|攻坚战|收官战)")
     for m in head_re.finditer(text):
         start = noun_run_start(doc, m.end(1), max_len=10, allow_place_prefix=False, min_len=2)
@@ -140,7 +141,7 @@ def _quoted(doc: Doc) -> None:
                         weak.append((m, head, gi))
                     continue
             elif not (head or verb or named_by_head or themed):
-                continue
+                continue  # a verb further back in the clause is no evidence: 打造“强磁场”, 实现…“零死角”
             if verb and not head and HAN_RE.match(text[m.end():m.end() + 1] or " ") \
                     and text[m.end()] not in "等的和与及":
                 continue  # 开展“点对点”送政策: the quote qualifies the next word
@@ -265,6 +266,18 @@ def _practices(doc: Doc) -> None:
         if not text.startswith(NAME_OPENERS, start) or doc.covered(start, m.end(), ("initiative",)):
             continue  # 社区实践站, 培训实践基地: a place of practice, no programme's
         doc.add("initiative", start, m.end(), "practice+facility", head="实践", names=[])
+
+
+def _chief_systems(doc: Doc) -> None:
+    """X长制 (河长制, 林长制, 湖长制, 河湖长制): a system of chiefs named as one word."""
+    for m in re.finditer(rf"[{HAN}]{{1,2}}长制", doc.text):
+        start = m.start()
+        if start not in doc.boundaries and not is_boundary_left(doc, start):
+            start += 1  # 推行河长制: the verb's last character is no part of it
+            if m.end() - start < 3 or (start not in doc.boundaries and not is_boundary_left(doc, start)):
+                continue
+        if not doc.covered(start, m.end(), ("initiative",)):
+            doc.add("initiative", start, m.end(), "chief-system", head="制", names=[])
 
 
 def _opener(text: str, start: int, end: int) -> int:
