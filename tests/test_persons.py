@@ -278,3 +278,29 @@ def test_a_title_inside_a_place_name_is_no_title():
     ex = one_report("车队驶过荆州长江大桥，沧州长芦盐场也在推进改造。")
 
     assert not persons(ex) - {"李红梅"}
+
+
+def test_bare_organs_inside_a_post_chain():
+    ex = one_report("西渡街道党工委书记、人大工委主任袁小飞,区长兼经开区党工委书记、管委会主任钱立新出席。")
+
+    assert ("主任", "人大工委") in posts(ex, "袁小飞")
+    assert ("主任", "管委会") in posts(ex, "钱立新")
+
+
+def test_a_bracketed_portfolio_between_title_and_name():
+    ex = one_report("党工委副书记(党群)邵红梅等参加调研。")
+
+    assert titles(ex, "邵红梅") == {"党工委副书记"}
+
+
+def test_a_central_title_after_a_name_glued_to_a_verb():
+    ex = one_report("会议传达学习习近平总书记重要讲话精神。")
+
+    assert "习近平" in persons(ex)
+    assert titles(ex, "习近平") == {"总书记"}
+
+
+def test_a_surname_and_a_title_after_a_body_is_no_name():
+    ex = one_report("县人民政府彭副县长主持会议，县委舒副书记作安排部署。")
+
+    assert not {"彭副", "舒副"} & persons(ex)

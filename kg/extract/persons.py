@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .. import lexicon
 from ..records import Relation
@@ -24,6 +25,7 @@ from .common import (
     noun_run_start,
     org_shaped,
     org_suffix_re,
+    organs,
     surnames,
     tags,
     title_re,
@@ -149,6 +151,9 @@ def titles_before(doc: Doc, name_start: int) -> list[PostPart]:
         if org_idx is None:
             org_idx, pstart = _chain_org(doc, tstart)
             org_text = doc.mentions[org_idx].text if org_idx is not None else ""
+        if org_idx is None:
+            org_idx, pstart = _chain_organ(doc, tstart)
+            org_text = doc.mentions[org_idx].text if org_idx is not None else ""
         parts.insert(0, PostPart(pstart, end, best, org_idx, org_text))
         end = pstart
         if end > 0 and text[end - 1] in "、兼":  # 副区长兼区公安分局局长: one person, both posts
@@ -156,6 +161,23 @@ def titles_before(doc: Doc, name_start: int) -> list[PostPart]:
             continue
         break
     return parts
+
+
+@cache
+def _organ_end_re() -> re.Pattern:
+    return re.compile("(?:" + "|".join(re.escape(w) for w in sorted(organs(), key=len, reverse=True) if len(w) > 1)
+                      + ")$")
+
+
+def _chain_organ(doc: Doc, tstart: int) -> tuple[int | None, int]:
+    """An organ written bare inside a post chain (、人大工委主任, 、管委会主任, 、党工委书记): the
+    jurisdiction's own, as the chain's first post says."""
+    text = doc.text
+    m = _organ_end_re().search(text, max(0, tstart - 6), tstart)
+    if m is None or m.start() > 0 and text[m.start() - 1] not in "、，,兼（(":
+        return None, tstart
+    return doc.add("organization", m.start(), tstart, "post-chain-organ", organ=organs()[m.group(0)]["kind"],
+                   implicit_jurisdiction=True), m.start()
 
 
 def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
@@ -200,12 +222,14 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
     for m in title_pattern.finditer(text):
         if any(a < m.start() < b for a, b in place_spans):
             continue  # 荆州长江大桥: the 州长 of a place's name is no title
-        end = name_at(doc, m.end(), anchored=True)
-        if end is None or _taken(doc, m.end(), end):
+        aside = re.match(r"[（(][^（）()]{1,4}[）)]", text[m.end():m.end() + 6])  # 党工委副书记(党群)张平
+        nstart = m.end() + (aside.end() if aside else 0)
+        end = name_at(doc, nstart, anchored=True) if nstart < len(text) else None
+        if end is None or _taken(doc, nstart, end):
             continue
-        if text[m.end()] in "任兼" and dictionary_freq(text[m.end() + 1:m.end() + 3]) >= COMMON_WORD_FREQ:
+        if text[nstart] in "任兼" and dictionary_freq(text[nstart + 1:nstart + 3]) >= COMMON_WORD_FREQ:
             continue  # 主任任监督员: the director serves (任) as supervisor; nobody is called 任监
-        pidx = add_person(m.end(), end, "title+name")
+        pidx = add_person(nstart, end, "title+name")
         for part in titles_before(doc, m.end()):
             doc.relations.append(Relation("holds", pidx, part.org, "post-chain", doc.sentence_at(m.end()),
                                           {"title": part.title, "org_text": part.org_text}))
@@ -224,7 +248,8 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
             s = m.start() - length
             if s < 0 or s in found:
                 continue
-            if name_at(doc, s) == m.start() and is_boundary_left(doc, s) and not doc.covered(s, m.start()):
+            if name_at(doc, s) == m.start() and (is_boundary_left(doc, s) or s in doc.boundaries) \
+                    and not doc.covered(s, m.start()) and text[m.start() - 1] not in "副常代":  # 舒副书记: 舒 + title
                 pidx = add_person(s, m.start(), "name+honorific")
                 if titles().get(m.group(0), {}).get("organ") == "central":  # a title only one body has
                     doc.relations.append(Relation("holds", pidx, None, "name+central-title", doc.sentence_at(s),
@@ -238,7 +263,8 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         s += b.end() if b else 0
         # the name ends where a title starts (舒进副书记: the 副 opens the title, 杨程经理)
         end = next((e for e in (s + 2, s + 3) if e < len(text) and title_at.match(text, e)
-                    and _surname_led(text[s:e]) and not common_word(text[s:e])), None)
+                    and _surname_led(text[s:e]) and not common_word(text[s:e]) and text[e - 1] not in "副常代总"),
+                   None)  # 县人民政府彭副县长 is 彭 and a title: references reads it
         if title_at.match(text, s) or end and dictionary_freq(text[s:end]) >= RARE_WORD_FREQ \
                 and not _tagged_name(text[s:end]):
             continue  # 区人大常委会党组书记: a title after the body, no name (党组 is a word)
