@@ -94,8 +94,21 @@ def _short_forms() -> dict[str, str]:
 
 
 @cache
+def _former_names() -> dict[str, str]:
+    """抚远县 → 抚远市, 辽中县 → 辽中区: the county name of a division since made a county-level city
+    or a district, as older pages write it."""
+    out = {}
+    for name, entries in divisions().items():
+        if entries[0]["level"] == "district" and name[-1] in "市区" and len(name) >= 3:
+            former = name[:-1] + "县"
+            if former not in divisions():
+                out.setdefault(former, name)
+    return out
+
+
+@cache
 def division_regex() -> re.Pattern:
-    names = set(divisions()) | set(_short_forms())
+    names = set(divisions()) | set(_short_forms()) | set(_former_names())
     names.discard("市辖区")
     return re.compile(lexicon.trie_pattern(names))
 
@@ -110,9 +123,13 @@ def lookup(name: str) -> dict | None:
     if full:
         e = divisions()[full][0]
         return {**e, "full": full, "short": True}
+    current = _former_names().get(name)
+    if current:  # the page's own name for it is the label: 抚远县委, as the text writes
+        e = divisions()[current][0]
+        return {**e, "full": name, "short": False, "former_of": current}
     return None
 
 
 def candidates(name: str) -> list[dict]:
-    full = name if name in divisions() else _short_forms().get(name)
+    full = name if name in divisions() else _short_forms().get(name) or _former_names().get(name)
     return list(divisions().get(full, [])) if full else []

@@ -56,6 +56,14 @@ def title_abbrev(title: str) -> str | None:
                  if core.startswith(a) and len(core) > len(a)), None)
 
 
+def abbrev_jurisdiction(abbrev: str, ctx: Context) -> str | None:
+    """The place 区/县/市/镇… stands for in an article: its own of that level. 市 on the page of a
+    county-level city (赤壁市, 牙克石市, at county level in GB/T 2260) is that city, not its prefecture."""
+    if abbrev == "市" and (ctx.get("district") or "").endswith("市"):
+        return ctx.get("district")
+    return ctx.get(*ABBREV_LEVEL[abbrev])
+
+
 def unplaced(article: str) -> str:
     """The key scope of what no signal places: its page, so that two pages' 区委 stay apart."""
     return "?" + article.rsplit("#", 1)[0]  # a JSON Lines page is file.jsonl#id
@@ -441,7 +449,7 @@ class Resolver:
         """区X → <the article's district>X; returns (expanded text, jurisdiction label)."""
         for abbrev in sorted(ABBREV_LEVEL, key=len, reverse=True):
             if text.startswith(abbrev):
-                juris = ctx.get(*ABBREV_LEVEL[abbrev])
+                juris = abbrev_jurisdiction(abbrev, ctx)
                 if juris:
                     return juris + text[len(abbrev):], juris
                 return text, None
@@ -512,9 +520,9 @@ class Resolver:
                         org = self._implicit_org(organ, "", aid)
                     else:
                         abbrev = title_abbrev(title)
-                        levels = ABBREV_LEVEL[abbrev] if abbrev else ORGAN_LEVELS.get(organ, ("district", "city"))
                         # 副县长X到公阳乡…，乡长Y: a title that names its level is not the previous post's
-                        juris = ctx.get(*levels) if abbrev else same[2] or ctx.get(*levels)
+                        juris = abbrev_jurisdiction(abbrev, ctx) if abbrev else \
+                            same[2] or ctx.get(*ORGAN_LEVELS.get(organ, ("district", "city")))
                         org = self._implicit_org(organ, juris, aid, abbrev)
                 last_org[r.subject] = org
                 if org:

@@ -967,3 +967,21 @@ def test_a_county_post_after_a_township_head_in_one_sentence():
             "本报讯 4月2日，文成县公阳乡召开村级后备干部座谈会，乡长周某某主持会议，副县长郑某某出席。\n")
     corpus = resolve_pages(("talk.txt", page))
     assert ("郑某某", "副县长", "org/文成县人民政府") in holds(corpus)
+
+
+def test_shi_on_a_county_level_citys_page_is_that_city():
+    page = ("赤壁市召开旅游发展大会\n\n本报讯 3月2日，赤壁市召开旅游发展大会。市委书记钱立新主持会议，"
+            "市委副书记、市长孙某某讲话。\n")
+    posts = holds(resolve_pages(("cb.txt", page)))
+
+    assert ("钱立新", "书记", "org/赤壁市委") in posts
+    assert ("孙某某", "市长", "org/赤壁市人民政府") in posts
+
+
+def test_a_county_since_made_a_city_keeps_its_written_name():
+    page = ("抚远县召开秋收工作会议\n\n本报讯 10月8日，抚远县召开秋收工作会议。县委副书记、纪委书记周某某出席。\n")
+    corpus = resolve_pages(("fy.txt", page))
+    places = {e.label: e for e in corpus.entities.values() if e.kind == "place"}
+
+    assert places["抚远县"].key == "place/230883"  # GB/T 2260: 抚远市 since 2016
+    assert ("周某某", "副书记", "org/抚远县委") in holds(corpus)
