@@ -178,3 +178,25 @@ def test_host_of_a_show_is_no_chair():
     # 主持人 is a noun: no 主持
     ex = one_report("6月1日，县融媒体中心召开庆祝大会。县电视台主持人柯晓雯表示，要讲好家乡故事。")
     assert meeting_roles(ex, "chaired") == set()
+
+
+def test_chaired_two_meetings_joined_by_dun():
+    # X主持召开A、B
+    ex = one_report("3月5日，县长韩立平主持召开县政府党组会议、第12次常务会议。")
+    assert chairs(ex) == {("韩立平", "县政府党组会议"), ("韩立平", "第12次常务会议")}
+
+
+def test_second_meeting_chaired_in_the_same_sentence():
+    # ……，并主持召开B: the sentence's second meeting, chaired by its subject
+    ex = one_report("5月6日，县委书记黎晓东主持召开县委常委会会议，传达学习省委全会精神，"
+                    "并主持召开县委全面深化改革委员会第三次会议。")
+    assert chairs(ex) == {("黎晓东", "县委常委会会议"), ("黎晓东", "县委全面深化改革委员会第三次会议")}
+
+
+def test_opening_session_named_before_juxing():
+    # X开幕会举行: 开幕会 closes the name (not X会议 开幕); 主持开幕会 is the same meeting
+    ex = one_report("5月6日，区十届人大五次会议开幕会举行。区人大常委会主任鲍成林主持开幕会。区领导宁海波出席。")
+    meetings = {m.text for m in ex.mentions if m.kind == "meeting"}
+    assert "区十届人大五次会议开幕会" in meetings
+    assert meeting_roles(ex, "chaired") == {"鲍成林"}
+    assert attended_of(ex, "宁海波") == {"区十届人大五次会议开幕会"}

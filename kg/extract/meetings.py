@@ -36,25 +36,8 @@ def meetings(doc: Doc) -> None:
     roles = {row["verb"]: row["role"] for row in lexicon.table("meeting_roles.tsv")}
     found: list[_Found] = []
     for si, sent in enumerate(doc.sentences):
-        m = MEETING_RE.search(sent.text)
-        if not m:
-            continue
-        g = next(i for i in (1, 2, 3, 4) if m.group(i))
-        mstart = sent.start + m.start(g)
-        mend = sent.start + m.end(g)
-        # trim a leading date or place-time clause: "11月22日下午，相山区召开" has no name there
-        lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?[，,]?)", text[mstart:mend])
-        mstart += lead.end() if lead else 0
-        verb = sent.start + m.start() if g in (3, 4) else None
-        # a long first name cuts the match short of 和 and the second (…集体学习会和第89次常务会议)
-        more = AND_MEETING_RE.match(text, mend) if g in (1, 4) else None
-        mend = more.end() if more else mend
-        for a, b in _split(text, mstart, mend):
-            name = text[a:b]
-            if name in GENERIC_MEETINGS or b - a < 3 or name.endswith(NOT_MEETINGS):
-                continue
-            aside = verb is not None and any(not f.aside for f in found)
-            found.append(_Found(si, a, b, si, verb, aside))
+        for m in _named_in(sent.text):
+            _found_at(doc, si, m, found)
     asides = {f.verb for f in found if f.aside}
     for n, f in enumerate(found):
         midx = doc.add("meeting", f.start, f.end, "meeting-sentence")
@@ -79,6 +62,47 @@ def meetings(doc: Doc) -> None:
                 _relate(doc, role, verb, vpos, midx)
 
 
+def _named_in(sentence: str) -> list[re.Match]:
+    """The meeting a sentence names first, and after it those it says were chaired too
+    (……，并主持召开县委全面深化改革委员会第三次会议)."""
+    matches = list(MEETING_RE.finditer(sentence))
+    return matches[:1] + [m for m in matches[1:] if _chaired_by_verb(sentence, m) is not None]
+
+
+def _chaired_by_verb(text: str, m: re.Match, offset: int = 0) -> int | None:
+    """Where 主持 starts when the match is its object (主持了X会, 主持召开X会), else None."""
+    if m.group(4):
+        return offset + m.start()
+    if m.group(1):
+        before = re.search(r"主持$", text[max(0, m.start() - 2):m.start()])
+        return offset + m.start() - 2 if before else None
+    return None
+
+
+def _found_at(doc: Doc, si: int, m: re.Match, found: list[_Found]) -> None:
+    text = doc.text
+    sent = doc.sentences[si]
+    g = next(i for i in (1, 2, 3, 4) if m.group(i))
+    mstart = sent.start + m.start(g)
+    mend = sent.start + m.end(g)
+    # trim a leading date or place-time clause: "11月22日下午，相山区召开" has no name there
+    lead = re.match(r"^(?:\d{1,2}月\d{1,2}日[上下中晚早]?[午上间]?[，,]?)", text[mstart:mend])
+    mstart += lead.end() if lead else 0
+    first = not any(f.si == si for f in found)
+    # the verb that names it as its object: 出席X仪式, 主持了X会; 主持召开X会 after the sentence's first
+    verb = (sent.start + m.start() if g in (3, 4) else None) if first else _chaired_by_verb(sent.text, m, sent.start)
+    # a long first name cuts the match short of 和 and the second (…集体学习会和第89次常务会议)
+    more = AND_MEETING_RE.match(text, mend) if g in (1, 4) else None
+    mend = more.end() if more else mend
+    group = si if first else -1 - len(found)  # the meetings of one clause share their window
+    for a, b in _split(text, mstart, mend):
+        name = text[a:b]
+        if name in GENERIC_MEETINGS or b - a < 3 or name.endswith(NOT_MEETINGS):
+            continue
+        aside = verb is not None and any(not f.aside for f in found)
+        found.append(_Found(si, a, b, group, verb, aside))
+
+
 def _relate(doc: Doc, role: str, verb: str, vpos: int, midx: int) -> None:
     kind = "chaired" if role == "chaired" else "attended"
     # a verb whose object is something else is not about this meeting (A出席…峰会和…时的讲话精神)
@@ -91,11 +115,11 @@ def _relate(doc: Doc, role: str, verb: str, vpos: int, midx: int) -> None:
 
 
 def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """One name, or two where 和/及 joins two meetings (党组会议和第21次常务会议): the part before
+    """One name, or two where 和/及/、 joins two meetings (党组会议和第21次常务会议): the part before
     ends in a meeting's noun and the part after is a meeting's name of its own. (A暨B is one
     joint meeting.)"""
     name = text[start:end]
-    for j in re.finditer(r"[和及]", name):
+    for j in re.finditer(r"[和及、]", name):
         before, after = name[:j.start()], name[j.end():]
         if re.search(_END_NOUN, before) and len(after) >= 3 and re.search(_END_NOUN, after):
             return [(start, start + j.start()), (start + j.end(), end)]
@@ -118,7 +142,7 @@ MEETING_RE = re.compile(
     rf"(?:召开|举行|开幕|隆重开幕)(?!时间|日期|会|式)"
     rf"|(?:出席|参加)了?([{HAN}]{{2,8}}?(?:仪式|典礼))"
     rf"|主持(?!召开|举行|人|词)了?(?!会议)([{HAN}\d“”]{{2,30}}?(?:{_NOUNS_AFTER}|会))(?![演展议]|[开闭]幕会)")
-AND_MEETING_RE = re.compile(rf"[和及][^，。；,;和及]{{2,30}}?(?:{_NOUNS_AFTER})(?![演展议])")
+AND_MEETING_RE = re.compile(rf"[和及、][^，。；,;和及、]{{2,30}}?(?:{_NOUNS_AFTER})(?![演展议])")
 # Words ending in 会 that name a body or a thing, not a meeting.
 NOT_MEETINGS = lexicon.words("not_meetings.txt")
 # Names that say only what kind of meeting it was: no node for them.
