@@ -158,6 +158,11 @@ def _read_run(body: str, start: int, end: int, tokens: list) -> bool:
     names; False if some part of it is none of those."""
     pos = start
     while pos < end:
+        team = _TEAM_RE.match(body, pos, end)  # 区委报道组 before the role word 报道 inside it
+        if team:
+            tokens.append(("role", "通讯员", pos, team.end()))
+            pos = team.end()
+            continue
         m = _LONG_ROLE_RE.match(body, pos, end)
         if m:
             tokens.append(("role", ROLES[m.group(0)], pos, m.end()))
@@ -174,6 +179,9 @@ def _read_run(body: str, start: int, end: int, tokens: list) -> bool:
         else:
             spaced = re.sub(r"\s", "", chunk)
             parts = _split_names(spaced.strip("·"))
+            if parts is None and tokens and tokens[-1][0] == "role" and 2 <= len(spaced) <= 4 \
+                    and spaced == chunk and not _common_word(spaced):
+                parts = [spaced]  # 记者 其木格: a name right after its role needs no Han surname
             if parts is None or spaced != chunk and len(parts) != 1:
                 return False
             if spaced != chunk:  # 徐 峰: one name across the space

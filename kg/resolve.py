@@ -528,8 +528,8 @@ class Resolver:
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")
                     previous = (r.sentence, org, self.entities[juris].label if juris else None)
-                if r.kind != "removed":  # an appointment is also a post held from that day
-                    self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
+                # an appointment is a post held from that day, a removal one held up to it
+                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
                 if r.kind != "holds" and org:
                     self.facts.append(Fact(r.kind, subj, org, aid, ev, r.rule, {"title": title}, r.component))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:

@@ -148,3 +148,10 @@ def test_closing_credit_styles(line, credited):
 ])
 def test_brackets_that_are_no_credits(line):
     assert trailing_credit(line) is None
+
+
+def test_a_closing_report_credit_and_a_reporter_without_a_han_surname():
+    assert names(credit_line("报道:石晓东")) == [("石晓东", "记者")]
+    d = dateline("本报讯(记者 乌兰 实习记者 许丽丽)11月20日，旗人大常委会召开会议。")
+    a = article("标题\n本报讯(记者 其木格 实习记者 许丽丽)11月20日，旗人大常委会召开会议。\n")
+    assert d is not None and names(a.credits) == [("其木格", "记者"), ("许丽丽", "记者")]

@@ -304,3 +304,15 @@ def test_a_surname_and_a_title_after_a_body_is_no_name():
     ex = one_report("县人民政府彭副县长主持会议，县委舒副书记作安排部署。")
 
     assert not {"彭副", "舒副"} & persons(ex)
+
+
+def test_group_words_of_every_level_and_names_without_a_han_surname_inside_a_list():
+    ex = one_report("旗领导钱立新、额尔敦夫、程某某在主席台前排就座。")
+
+    assert {"钱立新", "额尔敦夫", "程某某"} <= persons(ex)
+
+
+def test_a_resignation_is_a_post_ended():
+    ex = one_report("会议决定接受孙某某同志辞去县人民政府县长职务。")
+
+    assert any(r.kind == "removed" and ex.mentions[r.subject].text == "孙某某" for r in ex.relations)

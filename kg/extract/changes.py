@@ -1,4 +1,4 @@
-"""Changes of post: 任命X为Y, X当选Y, X调任Y, 免去X的Y职务, X不再担任Y."""
+"""Changes of post: 任命X为Y, X当选Y, X调任Y, 免去X的Y职务, X不再担任Y, 接受X辞去Y职务."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ CHANGE_PATTERNS = [  # (regex with the name at group "name" and the post at grou
      "appointed"),
     (re.compile(rf"免去(?P<name>[{HAN}]{{2,4}}?)(?:同志)?的?(?P<post>[{HAN}]{{2,24}}?)职务"), "removed"),
     (re.compile(rf"(?P<name>[{HAN}]{{2,4}}?)(?:同志)?不再担任(?P<post>[{HAN}]{{2,24}}?)(?:职务)?(?=[，。；、,;]|$)"), "removed"),
+    # 接受X同志辞去Y职务: a resignation ends the post as a removal does
+    (re.compile(rf"(?:接受|同意|批准)(?P<name>[{HAN}]{{2,4}}?)(?:同志)?辞去(?P<post>[{HAN}]{{2,24}}?)(?:职务|的职务)"),
+     "removed"),
 ]
 
 

@@ -268,12 +268,19 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         if title_at.match(text, s) or end and dictionary_freq(text[s:end]) >= RARE_WORD_FREQ \
                 and not _tagged_name(text[s:end]):
             continue  # 区人大常委会党组书记: a title after the body, no name (党组 is a word)
-        if end is None or s in found or doc.covered(s, end):
+        if end is None:
             continue
         tm = title_at.match(text, end)
         if tm is None:
             continue
-        pidx = add_person(s, end, "body+name+title")
+        if s in found:  # 县委X副书记 already read as a name and an honorific: it gets the post too
+            pidx = found[s]
+            if doc.mentions[pidx].end != end:
+                continue
+        elif doc.covered(s, end):
+            continue
+        else:
+            pidx = add_person(s, end, "body+name+title")
         doc.relations.append(Relation("holds", pidx, doc.mentions.index(org), "postposed-title", doc.sentence_at(s),
                                       {"title": tm.group(0), "org_text": org.text}))
     # 4. a post in brackets after a name: 常玉芬（榴园村党总支书记）说 | 由杜永刚（县农业农村局局长）主持
@@ -330,7 +337,10 @@ def _listed_name(doc: Doc, start: int) -> int | None:
         if not all(HAN_RE.match(c) for c in item) or any(c in NAME_BREAK for c in item[1:]):
             return None
         sur = 2 if item[:2] in double else 1 if item[0] in single else 0
-        if not sur or n - sur not in (1, 2) or common_word(item) or common_word(item[:2]) and n == 2:
+        if common_word(item) or common_word(item[:2]) and n == 2 or sur and n - sur not in (1, 2):
+            return None
+        # closed by 、 on both sides in a list of officials, a name needs no Han surname (额尔敦夫)
+        if not sur and not (start > 0 and text[start - 1] == "、" and not tags(item)[0][1].startswith(("v", "d", "p"))):
             return None
         return end
     return None
