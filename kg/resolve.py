@@ -32,6 +32,9 @@ REFERENCE_LEVELS = {"区": ("district", "zone"), "县": ("district",), "市": ("
                     "镇": ("town",), "乡": ("township",), "社区": ("community",), "村": ("village",)}
 # Where an organ implied by a title sits when the sentence names no jurisdiction (居委会主任: the community's).
 ORGAN_LEVELS = {"residents": ("community",), "villagers": ("village",)}
+# Organs of a sub-district or a zone when written bare (办事处主任, 党工委书记): the street's before the district's.
+SUBDISTRICT_ORGANS = frozenset({"办事处", "党工委", "纪工委", "人大工委", "管委会"})
+TOWN_ORGANS = frozenset({"党委", "人大"})
 BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
 ZONE_FULL_FORMS = {row["short"]: row["full"] for row in lexicon.table("zone_abbreviations.tsv")}
 
@@ -301,7 +304,8 @@ class Resolver:
             if m.rule == "surname+title":
                 continue  # once everyone named in full is known
             keys[i] = self._refer_back(ex, i, keys, ctx) if m.rule == "reference-back" else \
-                self._resolve_mention(ex, m, ctx, unit_of=self._unit_of(ex, i, keys))
+                self._resolve_mention(ex, m, ctx, unit_of=self._unit_of(ex, i, keys),
+                                      juris_of=self._chain_jurisdiction(ex, m, keys))
         for i, m in enumerate(ex.mentions):
             if m.rule == "surname+title":
                 keys[i] = self._surname_title(ex, i, keys)
@@ -360,7 +364,23 @@ class Resolver:
         self.entity(key, "person", e.label, ex.article.id, m, "surname+title→" + e.label)
         return key
 
-    def _resolve_mention(self, ex: Extraction, m: Mention, ctx: Context, unit_of: str | None = None) -> str | None:
+    def _chain_jurisdiction(self, ex: Extraction, m: Mention, keys: list[str | None]) -> str | None:
+        """The jurisdiction of the body that opens the post chain a bare organ sits in (纪委 of
+        县委副书记、纪委书记X is that 县委's county)."""
+        span = m.attrs.get("jurisdiction_from")
+        if not span:
+            return None
+        j = next((j for j, n in enumerate(ex.mentions) if (n.start, n.end) == tuple(span) and keys[j]), None)
+        if j is None:
+            return None
+        e = self.entities[keys[j]]
+        if e.kind == "place":
+            return e.label
+        juris = e.attrs.get("jurisdiction")
+        return self.entities[juris].label if juris in self.entities else None
+
+    def _resolve_mention(self, ex: Extraction, m: Mention, ctx: Context, unit_of: str | None = None,
+                         juris_of: str | None = None) -> str | None:
         aid = ex.article.id
         if m.kind == "place":
             if m.attrs.get("bare"):
@@ -389,7 +409,7 @@ class Resolver:
                 if parent.attrs.get("jurisdiction"):
                     e.attrs.setdefault("jurisdiction", parent.attrs["jurisdiction"])
                 return e.key
-            label, juris, rule = self.org_label(m, ctx)
+            label, juris, rule = self.org_label(m, ctx, juris_of)
             if label is None:
                 return None
             # 区委 where nothing tells which district: this page's, not every page's
@@ -455,16 +475,24 @@ class Resolver:
                 return text, None
         return text, None
 
-    def org_label(self, m: Mention, ctx: Context) -> tuple[str | None, str | None, str]:
+    def org_label(self, m: Mention, ctx: Context, juris_of: str | None = None) -> tuple[str | None, str | None, str]:
         text = m.text
         juris = None
         rule = "as-written"
         if m.attrs.get("implicit_jurisdiction"):
-            juris = ctx.get("subdistrict", "town", "district", "city") if m.text.startswith("街道") else \
-                ctx.get("district", "city")
+            form = ORGAN_FORMS.get(text)
+            if text.startswith("街道") or text in SUBDISTRICT_ORGANS:
+                levels = ("subdistrict", "zone", "town", "district", "city")
+            elif text in TOWN_ORGANS and m.rule == "organ-in-title":
+                levels = ("town", "township", "district", "city")  # 党委书记, 人大主席 written bare: a town's
+            else:
+                levels = ("district", "city")
+            juris = juris_of or ctx.get(*levels)
             if juris is None:
                 return m.text, None, "implicit-unresolved"
-            return juris + text, juris, "implicit-jurisdiction"
+            # 政府 of 政府旗长 is the banner's 人民政府; 纪委 of 县委副书记、纪委书记 the county's 纪委
+            label = form["full"].format(j=juris) if form else juris + text
+            return label, juris, "chain-jurisdiction" if juris_of else "implicit-jurisdiction"
         if m.attrs.get("abbrev"):
             text, juris = self._expand_abbrev(text, ctx)
             if juris is None:  # 区政府 on a page that never names its district: the page's 区人民政府

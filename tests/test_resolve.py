@@ -985,3 +985,20 @@ def test_a_county_since_made_a_city_keeps_its_written_name():
 
     assert places["抚远县"].key == "place/230883"  # GB/T 2260: 抚远市 since 2016
     assert ("周某某", "副书记", "org/抚远县委") in holds(corpus)
+
+
+def test_a_bare_organ_in_a_post_chain_is_of_the_chains_jurisdiction():
+    page = ("奉贤区领导到西渡街道调研\n\n本报讯 5月22日，奉贤区政协主席钱某某到西渡街道调研。"
+            "西渡街道党工委书记、人大工委主任袁某某，党工委副书记、办事处主任涂某某陪同。\n")
+    posts = holds(resolve_pages(("xd.txt", page)))
+
+    assert ("袁某某", "主任", "org/西渡街道人大工委") in posts
+    assert ("涂某某", "办事处主任", "org/西渡街道办事处") in posts
+
+
+def test_an_organ_named_by_the_title_is_mentioned_and_placed():
+    page = ("抚远县召开秋收工作会议\n\n本报讯 10月8日，抚远县召开秋收工作会议。县委副书记、纪委书记周某某出席。\n")
+    corpus = resolve_pages(("fy2.txt", page))
+
+    assert ("周某某", "纪委书记", "org/抚远县纪委") in holds(corpus)
+    assert corpus.entities["org/抚远县纪委"].mentions  # the text names it: 纪委书记

@@ -154,13 +154,40 @@ def titles_before(doc: Doc, name_start: int) -> list[PostPart]:
         if org_idx is None:
             org_idx, pstart = _chain_organ(doc, tstart)
             org_text = doc.mentions[org_idx].text if org_idx is not None else ""
+        if org_idx is None:
+            org_idx = _organ_in_title(doc, tstart, best)
+            org_text = doc.mentions[org_idx].text if org_idx is not None else ""
         parts.insert(0, PostPart(pstart, end, best, org_idx, org_text))
         end = pstart
         if end > 0 and text[end - 1] in "、兼":  # 副区长兼区公安分局局长: one person, both posts
             end -= 1
             continue
         break
+    _share_jurisdiction(doc, parts)
     return parts
+
+
+def _organ_in_title(doc: Doc, tstart: int, title: str) -> int | None:
+    """纪委书记, 办事处主任, 党工委副书记 written without a body before them: the title names the
+    organ (the jurisdiction's, as the chain or the article says)."""
+    organ = next((w for w in sorted(organs(), key=len, reverse=True) if len(w) > 1 and title.startswith(w)
+                  and len(title) > len(w)), None)
+    if organ is None:
+        return None
+    return doc.add("organization", tstart, tstart + len(organ), "organ-in-title", organ=organs()[organ]["kind"],
+                   implicit_jurisdiction=True)
+
+
+def _share_jurisdiction(doc: Doc, parts: list[PostPart]) -> None:
+    """县委副书记、纪委书记X | 街道党工委书记、人大工委主任X: a bare organ later in a chain is of the
+    jurisdiction the chain's first body names."""
+    head = next((doc.mentions[p.org] for p in parts if p.org is not None), None)
+    if head is None or head.attrs.get("implicit_jurisdiction"):
+        return
+    for p in parts:
+        m = doc.mentions[p.org] if p.org is not None else None
+        if m is not None and m is not head and m.attrs.get("implicit_jurisdiction"):
+            m.attrs.setdefault("jurisdiction_from", (head.start, head.end))
 
 
 @cache
