@@ -116,3 +116,19 @@ def test_banner_organs():
 
     assert {"旗委", "旗政府", "旗人大常委会", "旗政协"} <= texts(ex, "organization")
     assert "长白" not in texts(ex, "place")  # 旗长白玲: the county 长白 is no place after a title
+
+
+def test_bodies_counted_after_a_kind_noun_and_places_kept_out_of_a_count():
+    ex = one_report("园区入驻瑞丰粮品、翔宇体育用品等小微企业43家。撤销了东河路、西山路两个居委会和"
+                    "宏达集团、农机研究所、三二一大队三个企业社区居委会。")
+
+    assert {"瑞丰粮品", "翔宇体育用品", "宏达集团", "农机研究所", "三二一大队"} <= texts(ex, "organization")
+    assert not {"入驻瑞丰粮品", "东河路", "西山路两个居委会"} & texts(ex, "organization")
+    assert {"东河路", "西山路"} <= texts(ex, "place")  # communities named by their road
+
+
+def test_a_village_office_building_is_no_body():
+    ex = one_report("霞寨镇建设村村部综合大楼落成揭牌。")
+
+    assert "建设村" in texts(ex, "place")
+    assert not any(t.endswith("村部") for t in texts(ex, "organization"))

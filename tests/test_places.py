@@ -129,3 +129,11 @@ def test_places_of_the_genre(body, place):
 ])
 def test_words_that_are_no_places(body, not_place):
     assert not_place not in places_of(body)
+
+
+@pytest.mark.parametrize("body, not_place", [
+    ("通州区委常委到该镇农业试点村调研。", "镇农业试点村"),  # a kind of village
+    ("要弘扬爱国爱乡精神。", "爱国爱乡"),
+])
+def test_kinds_of_village_are_no_places(body, not_place):
+    assert not_place not in places_of(body)

@@ -157,8 +157,9 @@ COMPANY_SUFFIX = re.compile(
 
 # A list counted as bodies: 神力家具、嘉合塑胶和欣格瑞水务3家非公企业 | 华宇金属、海推重工等33家两新组织.
 COUNTED_BODIES = re.compile(
-    rf"((?:[{HAN}]{{2,10}}[、和及])+[{HAN}]{{2,10}}?)等?(?:\d+|[两三四五六七八九十]+)家"
-    rf"(?:{lexicon.alternation('counted_body_nouns.txt')})")
+    rf"((?:[{HAN}]{{2,10}}[、和及])+[{HAN}]{{2,10}}?)"
+    rf"(?:等?(?:\d+|[两三四五六七八九十]+)[家个](?:{lexicon.alternation('counted_body_nouns.txt')})"
+    rf"|等[{HAN}]{{0,4}}?(?:{lexicon.alternation('counted_body_nouns.txt')})(?:\d+|[两三四五六七八九十]+)家)")
 
 
 def _counted_bodies(doc: Doc) -> Iterator[int]:
@@ -175,15 +176,18 @@ def _counted_bodies(doc: Doc) -> Iterator[int]:
                 end = start + len(item)
                 start += max((i for i, c in enumerate(item) if c in STOP_CHARS), default=-1) + 1
                 item = text[start:end]
-                for word, flag in tags(item):  # 该区组织力拓机械: the clause's words, then the name
+                lead = start  # 该区组织力拓机械 | 园区入驻九华粮品: the clause's words, then the name
+                for word, flag in tags(item):
+                    lead += len(word)
                     if flag[0] in "rpdcu" or word in JURIS_ABBREV \
-                            or flag.startswith("v") and dictionary_freq(word) >= COMMON_WORD_FREQ:
-                        start += len(word)
-                    else:
+                            or flag.startswith("v") and (dictionary_freq(word) >= COMMON_WORD_FREQ or end - lead >= 4):
+                        start = lead
+                    elif lead - start > 4:
                         break
                 item = text[start:end]
-            if not 2 <= len(item) <= 10 or common_word(item) or doc.covered(start, start + len(item), ("person",)):
-                continue
+            if not 2 <= len(item) <= 10 or common_word(item) or re.search(r"[\d两三四五六七八九十]个", item) \
+                    or doc.covered(start, start + len(item), ("person", "place")):
+                continue  # 龙口西路、芝罘路两个居委会和…四个企业: the first items are places, not bodies
             yield doc.add("organization", start, start + len(item), "counted-list")
 
 

@@ -87,6 +87,7 @@ ROAD = re.compile(r"[东西南北中]?(?:路|大道|大街|街|巷)(?!道)")
 GENERIC_DIVISIONS = frozenset(lexicon.words("generic_division_names.txt"))
 NOT_SUFFIX_WORDS = lexicon.words("not_suffix_words.txt")
 MODIFIERS = lexicon.words("modifier_words.txt")
+KIND_ENDINGS = lexicon.words("generic_place_endings.txt")
 SUB_UNITS = ("村", "社区", "居委会", "组")
 MOTION_VERBS = ("来到", "走进", "深入", "前往", "到达", "赴", "到", "来", "在", "至")
 
@@ -132,13 +133,14 @@ def _shared_suffix_lists(doc: Doc) -> Iterator[int]:
             lead, items[0] = lead + 1, items[0][1:]  # 以西渑、叶营: the preposition jieba glued to the name
         if not 2 <= len(items[0]) <= 5:
             continue
-        level = {"乡镇": "town", "镇": "town", "乡": "township", "街道": "subdistrict",
-                 "社区": "community", "村": "village"}[m.group(3) or m.group(5)]
+        bare = m.group(3) is None and m.group(5) is None  # no suffix: the count's noun says the level
+        level = "community" if bare else {"乡镇": "town", "镇": "town", "乡": "township", "街道": "subdistrict",
+                                          "社区": "community", "村": "village"}[m.group(3) or m.group(5)]
         if any(common_word(i) or i.startswith(MODIFIERS) or i in NOT_PLACE_NAMES or i[0] in DIVISION_CHARS
                for i in items[:-1]):
             continue  # 教育、卫生等乡镇: kinds of work, not places; 县教育局、…: bodies
         pos = m.start(1) + lead
-        for item in items[:-1]:  # the last item, with the suffix, is found as any name before a suffix is
+        for item in items if bare else items[:-1]:  # a last item with the suffix is found as any such name
             if not doc.covered(pos, pos + len(item), ("place", "person", "organization")):
                 yield doc.add("place", pos, pos + len(item), "shared-suffix-list", level=level)
             pos += len(item) + 1
@@ -146,7 +148,8 @@ def _shared_suffix_lists(doc: Doc) -> Iterator[int]:
 
 SHARED_SUFFIX_LIST = re.compile(
     rf"([{HAN}]{{2,9}}、(?:[{HAN}]{{2,5}}、)*[{HAN}]{{2,5}}?)"
-    rf"(?:(等)(乡镇|街道|社区|镇|乡|村)|()(街道|社区|镇|乡|村)(?=[，。,；]|[\d一二三四五六七八九十两]+个))")
+    rf"(?:(等)(乡镇|街道|社区|镇|乡|村)|()(街道|社区|镇|乡|村)(?=[，。,；]|[\d一二三四五六七八九十两]+个)"
+    rf"|()()(?=[\d一二三四五六七八九十两]+个(?:居委会|社区|村委会|行政村)))")  # 龙口西路、芝罘路两个居委会
 
 
 # Words before a division suffix that name no place (农村, 城乡, 返乡 …).
@@ -163,7 +166,7 @@ def _bad_division_name(text: str, start: int, end: int, suffix: str, after_place
     """Is ``text[start:end]``, written before ``suffix``, no name of a division? Right after a
     town (``after_place``) a common word may name a village (霞寨镇建设村)."""
     name = text[start:end]
-    if not name or name in NOT_PLACE_NAMES or name.startswith(MODIFIERS) \
+    if not name or name in NOT_PLACE_NAMES or name.startswith(MODIFIERS) or len(name) > 2 and name.endswith(KIND_ENDINGS) \
             or re.search(r"\d|[一二三四五六七八九十两几多]+[个届批些]", name):
         return True
     if name[-1] in "个各全该本每等和与及" or set(name) <= DIVISION_CHARS:  # 区镇村: levels, not a name
@@ -172,7 +175,7 @@ def _bad_division_name(text: str, start: int, end: int, suffix: str, after_place
     if name[-1] + suffix[0] in GLUED_SUFFIX_WORDS and not listed or name[-1] == suffix and len(suffix) == 1:  # 行政村村
         return True
     after = end + len(suffix)
-    if suffix == "村" and text.startswith("村", after) and text[after + 1:after + 2] not in tuple("委民长干两党支"):
+    if suffix == "村" and text.startswith("村", after) and text[after + 1:after + 2] not in tuple("委民长干两党支部"):
         return True  # 村村覆盖: every village, not one (but 周庄村村民, 韩寨村村委会)
     if common_word(name) and not listed and not after_place:
         return True  # 部分镇, 委托街道, 参观社区 (but 到前进村、大刘村检查 lists two villages)
