@@ -132,3 +132,10 @@ def test_a_village_office_building_is_no_body():
 
     assert "建设村" in texts(ex, "place")
     assert not any(t.endswith("村部") for t in texts(ex, "organization"))
+
+
+def test_two_organs_written_together_and_a_department_named_by_a_contracted_title():
+    ex = one_report("检查组检查了县委县政府工作。市委常委、宣传部长钱立新出席。")
+
+    assert {"县委", "县政府", "宣传部"} <= texts(ex, "organization")
+    assert "县委县政府" not in texts(ex, "organization")

@@ -45,8 +45,9 @@ def organizations(doc: Doc) -> Iterator[int]:
     for m in re.finditer("|".join(JURIS_ABBREV), text):
         if doc.covered(m.start(), m.end(), ("place",)):
             continue
-        if is_boundary_left(doc, m.start()) or m.start() in doc.boundaries and text[m.start() - 1] not in "辖园校社":
-            anchors.append((m.start(), m.end(), None))
+        if is_boundary_left(doc, m.start()) or m.start() in doc.boundaries and text[m.start() - 1] not in "辖园校社" \
+                or re.search(r"[委府]$", text[:m.start()]) and organ_re.match(text, m.end()):
+            anchors.append((m.start(), m.end(), None))  # (…县委)县政府: two organs written together
     anchors.sort()
     title_pattern = title_re()
     for start, jend, place in anchors:
@@ -63,8 +64,8 @@ def organizations(doc: Doc) -> Iterator[int]:
         first_suffix = True
         for sm in suffix_re.finditer(text, jend, min(len(text), jend + ORG_MAX)):
             body = text[jend:sm.start()]
-            if POST_IN_BODY.search(body):
-                break  # 镇党委书记欧阳明辉带队: a post and a name, not a body
+            if POST_IN_BODY.search(body) or re.search(r"委[区县市镇乡旗]", body):
+                break  # 镇党委书记欧阳明辉带队: a post and a name; 县委县政府: two organs, not one body
             # 和 joins two words of one name (自然资源和规划分局) but not two bodies (区教育局和区财政局)
             if any(c in BODY_BREAK and not (c == "和" and first_suffix) or not HAN_RE.match(c) for c in body) \
                     or _joins_bodies(body):
