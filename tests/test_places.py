@@ -137,3 +137,10 @@ def test_words_that_are_no_places(body, not_place):
 ])
 def test_kinds_of_village_are_no_places(body, not_place):
     assert not_place not in places_of(body)
+
+
+def test_a_township_right_after_its_county_and_conjunctions_are_no_county():
+    assert "黄金乡" in places_of("4月9日，瑞昌市黄金乡乡长到各村检查。")
+    assert "召开镇" not in places_of("牙克石市召开镇领导班子换届工作会议。")
+    assert "和县" not in places_of("分别到各乡镇和县产业集聚区调研。")
+    assert "实地考察社区" not in places_of("来到汇宇社区，实地考察社区环境。")

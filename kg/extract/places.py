@@ -37,8 +37,10 @@ def places(doc: Doc) -> Iterator[int]:
         name = m.group(0)
         if entry is None:
             continue
-        if name[0] in FUNCTION_CHARS and not (m.start() in doc.boundaries and m.end() in doc.boundaries):
-            continue  # 和县 inside …和县领导…: the conjunction, then 县
+        if name[0] in FUNCTION_CHARS and not (m.start() in doc.boundaries and m.end() in doc.boundaries
+                                              and (is_boundary_left(doc, m.start())
+                                                   or text[:m.start()].endswith(MOTION_VERBS))):
+            continue  # 和县 inside 各乡镇和县产业集聚区: the conjunction, then 县
         if entry.get("short") and entry["level"] == "district" and entry["full"] not in text \
                 and doc_districts - {entry["full"]}:
             continue
@@ -94,7 +96,15 @@ MOTION_VERBS = ("来到", "走进", "深入", "前往", "到达", "赴", "到", 
 
 def _after_place(doc: Doc, end: int) -> int | None:
     """Where a village's or community's name starts when a town or street is written right before
-    it (霞寨镇建设村, 西合营镇南大坪村): at that place's end, 2–4 characters before the suffix."""
+    it (霞寨镇建设村, 西合营镇南大坪村), or a township's after its county (瑞昌市黄金乡): at that
+    place's end, 2–4 characters before the suffix."""
+    if doc.text[end:end + 1] in "乡镇":
+        for p in doc.mentions:
+            if p.kind == "place" and p.end == end - 2 and p.attrs.get("level") == "district" \
+                    and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]) \
+                    and not doc.text[p.end:end].startswith(MODIFIERS) \
+                    and not any(f in ("v", "vd", "ad") or f[0] in "dpcur" for _, f in tags(doc.text[p.end:end])):
+                return p.end  # (but 牙克石市召开镇…: a verb, no township)
     for p in doc.mentions:
         if p.kind == "place" and 2 <= end - p.end <= 4 and p.attrs.get("level") in ("town", "township", "subdistrict") \
                 and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]):
