@@ -97,6 +97,16 @@ def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
             continue
         for p, o in _entity(d):
             yield node, p, o, None
+        for post_d in d.get("bodiless_posts", ()):  # a post whose body the text leaves unknown
+            post = iri(f"post/-/{key.split('/', 1)[1]}/{post_d['title']}")
+            ag = URIRef(str(iri(f"graph/{post_d['article']}")))
+            yield from article_graph(post_d["article"])
+            yield post, RDF.type, ORG.Post, None
+            yield post, RDFS.label, _lit(post_d["title"]), None
+            yield post, KG.title, _lit(post_d["title"]), None
+            yield post, ORG.heldBy, node, ag
+            yield node, ORG.holds, post, ag
+            yield from _in(ag, _evidence(post, post_d, post_d["article"], holder=node))
 
     posts: set[tuple[str, str]] = set()
     for s, o, d in g.edges(data=True):

@@ -77,8 +77,15 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
                        label=EDGE_LABELS["mentions"], article=aid, file=aid.split("#")[0],
                        sentence="", start=-1, end=-1, rule="mention")
     for f in corpus.facts:
+        if f.kind == "holds" and not f.object and f.subject in g:
+            # 主任X with no body written or implied: the post still stands, held in no known body
+            ev = f.evidence
+            g.nodes[f.subject].setdefault("bodiless_posts", []).append(
+                {"title": f.attrs.get("title", ""), "article": f.article, "sentence": ev.sentence if ev else "",
+                 "start": ev.start if ev else -1, "end": ev.end if ev else -1, "rule": f.rule})
+            continue
         if f.subject not in g or f.object not in g:
-            continue  # e.g. a post whose organisation the text does not give
+            continue
         ev = f.evidence
         label = f.attrs.get("title") or f.attrs.get("role") or EDGE_LABELS.get(f.kind, f.kind)
         g.add_edge(f.subject, f.object, kind=f.kind, label=label, article=f.article,

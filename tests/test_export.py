@@ -276,3 +276,27 @@ def test_iris_do_not_change_when_other_files_are_added(out_dir, tmp_path):
     whole = {str(r[0]) for r in Graph().parse(out_dir / "graph.ttl").query(typed, initNs={"schema": SDO, "org": ORG, "kg": KG})}
     assert len(alone) > 50
     assert alone <= whole, sorted(alone - whole)[:10]
+
+
+def test_a_post_whose_body_the_text_leaves_unknown_reaches_the_rdf(tmp_path):
+    """主任X with no body written or implied is still an org:Post with its title, held by X, with
+    its evidence; it is in no organisation (no org:postIn)."""
+    import rdflib
+    from rdflib.namespace import ORG, RDF, RDFS
+
+    from kg.build import build
+
+    page = tmp_path / "pages" / "p.txt"
+    page.parent.mkdir()
+    page.write_text("调研组到我镇调研\n\n本报讯 3月2日，调研组到我镇调研，主任钱立新陪同。\n", encoding="utf-8")
+    build([str(page.parent)], tmp_path / "out", html=False)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(tmp_path / "out" / "graph.nq", format="nquads")
+
+    posts = [p for p in ds.subjects(RDF.type, ORG.Post) if str(ds.value(p, RDFS.label)) == "主任"]
+    assert len(posts) == 1
+    holder = ds.value(posts[0], ORG.heldBy)
+    assert str(ds.value(holder, RDFS.label)) == "钱立新"
+    assert (holder, ORG.holds, posts[0]) in ds
+    assert ds.value(posts[0], ORG.postIn) is None
+    assert ds.value(posts[0], rdflib.URIRef("https://w3id.org/kg-news/ns#evidence")) is not None
