@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from . import lexicon
+from . import gazetteer, lexicon
 from .records import Credit
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -31,7 +31,8 @@ ROLES: dict[str, str] = _DATA["roles"]
 # roles of one character are credits only standing alone (袁瑞泽 文/图), never glued to Han text
 _SHORT_ROLES = frozenset(r for r in ROLES if len(r) == 1)
 _LONG_ROLES = sorted((r for r in ROLES if len(r) > 1), key=len, reverse=True)
-_LONG_ROLE_RE = re.compile("|".join(map(re.escape, _LONG_ROLES)))
+# a role word may be printed with spaces inside to fill the column (记 者, 通 讯 员)
+_LONG_ROLE_RE = re.compile("|".join(r"\s*".join(map(re.escape, role)) for role in _LONG_ROLES))
 # 区委报道组, 县融媒体中心报道组: a reporting team, credited like a correspondent
 _TEAM_RE = re.compile(rf"[{HAN}]{{0,10}}(?:{'|'.join(map(re.escape, _DATA['teams']))})")
 _OUTLET_RE = re.compile(rf"[{HAN}·]{{1,14}}?(?:{'|'.join(map(re.escape, _DATA['outlet_suffixes']))})")
@@ -144,11 +145,13 @@ def _runs(body: str) -> list[tuple[int, int]] | None:
             continue
         if not re.match(rf"[{HAN}·]", m.group(0)):
             return None
-        if runs and m.end() - m.start() == 1 and runs[-1][1] - runs[-1][0] == 1 \
-                and body[runs[-1][1]:m.start()].isspace() and body[runs[-1][0]] not in _SHORT_ROLES \
-                and m.group(0) not in _SHORT_ROLES:
-            runs[-1] = (runs[-1][0], m.end())
-            continue
+        if runs and m.end() - m.start() == 1 and body[runs[-1][1]:m.start()].isspace():
+            prev = body[runs[-1][0]:runs[-1][1]]
+            joined = re.sub(r"\s", "", prev) + m.group(0)
+            spaced_role = re.fullmatch(rf"(?:[{HAN}]\s+)*[{HAN}]", prev) and any(r.startswith(joined) for r in _LONG_ROLES)
+            if spaced_role or len(prev) == 1 and prev not in _SHORT_ROLES and m.group(0) not in _SHORT_ROLES:
+                runs[-1] = (runs[-1][0], m.end())  # 记 者 | 徐 峰
+                continue
         runs.append((m.start(), m.end()))
     return runs
 
@@ -165,7 +168,7 @@ def _read_run(body: str, start: int, end: int, tokens: list) -> bool:
             continue
         m = _LONG_ROLE_RE.match(body, pos, end)
         if m:
-            tokens.append(("role", ROLES[m.group(0)], pos, m.end()))
+            tokens.append(("role", ROLES[re.sub(r"\s", "", m.group(0))], pos, m.end()))
             pos = m.end()
             continue
         # the next role word inside the run bounds what is glued to it (浙江之声记者沈亭亭)
@@ -176,6 +179,8 @@ def _read_run(body: str, start: int, end: int, tokens: list) -> bool:
             tokens.append(("role", "通讯员", pos, stop))
         elif _OUTLET_RE.fullmatch(chunk) and not _name_ok(chunk):
             tokens.append(("outlet", chunk, pos, stop))
+        elif gazetteer.lookup(chunk) is not None and not _name_ok(chunk):
+            tokens.append(("place", chunk, pos, stop))  # 人民网记者X 北京报道: where it was filed
         else:
             spaced = re.sub(r"\s", "", chunk)
             parts = _split_names(spaced.strip("·"))
@@ -198,7 +203,7 @@ def _read_run(body: str, start: int, end: int, tokens: list) -> bool:
 
 _DATE = r"(?:\d{1,2}月\d{1,2}日)"
 DATELINE = re.compile(
-    rf"^\s*(?P<outlet>本报|本网|本台|本刊|[{HAN}·]{{1,16}}?(?:{'|'.join(map(re.escape, _DATA['outlet_suffixes']))})"
+    rf"^\s*(?P<outlet>本[报网台刊港站]|[{HAN}·]{{1,16}}?(?:{'|'.join(map(re.escape, _DATA['outlet_suffixes']))})"
     rf"(?:[·・][{HAN}]{{1,12}}?(?:{'|'.join(map(re.escape, _DATA['outlet_suffixes']))}))?)"
     rf"(?P<place>[{HAN}]{{0,6}}?)"
     rf"(?:{_DATE}?(?:讯|消息)(?=[\s(（:：\d{HAN}]|$)|{_DATE}电(?=[\s(（:：\d{HAN}]|$)|报道[:：])"

@@ -155,3 +155,22 @@ def test_a_closing_report_credit_and_a_reporter_without_a_han_surname():
     d = dateline("本报讯(记者 乌兰 实习记者 许丽丽)11月20日，旗人大常委会召开会议。")
     a = article("标题\n本报讯(记者 其木格 实习记者 许丽丽)11月20日，旗人大常委会召开会议。\n")
     assert d is not None and names(a.credits) == [("其木格", "记者"), ("许丽丽", "记者")]
+
+
+@pytest.mark.parametrize("line, credited", [
+    ("记 者:石晓东", [("石晓东", "记者")]),  # a role word spaced to fill the column
+    ("通 讯 员 许丽丽", [("许丽丽", "通讯员")]),
+    ("摄像:石晓东 撰稿:许丽丽", [("石晓东", "摄影"), ("许丽丽", "记者")]),
+    ("图文:县融媒体中心 石晓东", [("石晓东", "记者")]),  # the supplying office, then the name
+    ("人民网记者石晓东 许丽丽 北京报道", [("石晓东", "记者"), ("许丽丽", "记者")]),  # where it was filed
+])
+def test_more_credit_line_styles(line, credited):
+    assert names(credit_line(line)) == credited
+
+
+def test_a_dateline_of_a_local_outlet_word():
+    d = dateline("本港讯 (石晓东 特约记者 许丽丽) 近日，")
+
+    assert d is not None and d.outlet == "本港"
+    a = article("标题\n本港讯 (石晓东 特约记者 许丽丽) 近日，县委召开会议。\n")
+    assert names(a.credits) == [("石晓东", "记者"), ("许丽丽", "记者")]
