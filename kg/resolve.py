@@ -36,6 +36,8 @@ ORGAN_LEVELS = {"residents": ("community",), "villagers": ("village",)}
 SUBDISTRICT_ORGANS = frozenset({"办事处", "党工委", "纪工委", "人大工委", "管委会"})
 TOWN_ORGANS = frozenset({"党委", "人大"})
 BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
+BODY_FULL_NAMES = lexicon.table("body_full_names.tsv")
+FULL_NAME_HEADS = {"中国人民政治协商会议": "政协", "中国共产党": "委"}
 ZONE_FULL_FORMS = {row["short"]: row["full"] for row in lexicon.table("zone_abbreviations.tsv")}
 
 
@@ -522,6 +524,17 @@ class Resolver:
         if juris and rest in ORGAN_FORMS:
             text = ORGAN_FORMS[rest]["full"].format(j=juris)
             rule += "+organ-form"
+        elif juris and rest:
+            form = next((row["form"] for row in BODY_FULL_NAMES if re.match(row["pattern"], rest)), None)
+            if form:  # 乌审旗第十六届委员会 is 乌审旗委
+                text, rule = form.format(j=juris), rule + "+full-name"
+        else:
+            # 中国人民政治协商会议X区委员会 is X区政协, 中国共产党X区委员会 X区委
+            full = re.fullmatch(rf"({'|'.join(FULL_NAME_HEADS)})(.{{2,12}}?)(?:第[一二三四五六七八九十]+届)?委员会", text)
+            if full:
+                place = full.group(2)
+                text, rule = place + FULL_NAME_HEADS[full.group(1)], rule + "+full-name"
+                juris = place if place in self.place_info or gazetteer.lookup(place) else juris
         return text, juris, rule
 
     def _relations(self, ex: Extraction, ctx: Context, keys: list[str | None]) -> None:

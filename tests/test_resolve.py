@@ -1002,3 +1002,14 @@ def test_an_organ_named_by_the_title_is_mentioned_and_placed():
 
     assert ("周某某", "纪委书记", "org/抚远县纪委") in holds(corpus)
     assert corpus.entities["org/抚远县纪委"].mentions  # the text names it: 纪委书记
+
+
+def test_full_and_numbered_names_of_a_body_are_one_node():
+    page = ("乌审旗召开全会\n\n本报讯 8月14日，中国共产党乌审旗第十六届委员会第十一次全体会议召开。旗委书记王某某主持。"
+            "中国人民政治协商会议乌审旗委员会主席郝某某出席。旗政协副主席钱某某参加。\n")
+    corpus = resolve_pages(("ws.txt", page))
+    orgs = {e.key: e for e in corpus.entities.values() if e.kind == "organization"}
+
+    assert "中国共产党乌审旗第十六届委员会" in orgs["org/乌审旗委"].aliases
+    assert {"中国人民政治协商会议乌审旗委员会", "旗政协"} <= orgs["org/乌审旗政协"].aliases
+    assert not any(k.endswith("委员会") for k in orgs)

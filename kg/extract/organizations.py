@@ -29,6 +29,8 @@ from .common import (
 # Words that stand for the article's own jurisdiction before an organ (区财政局, 镇政府).
 JURIS_ABBREV = lexicon.words("jurisdiction_words.txt")
 ORG_MAX = 16
+# What opens the full name of a party committee or a CPPCC committee before its jurisdiction.
+FULL_NAME_HEADS = ("中国人民政治协商会议", "中国共产党")
 
 
 def organizations(doc: Doc) -> Iterator[int]:
@@ -60,6 +62,8 @@ def organizations(doc: Doc) -> Iterator[int]:
         om = organ_re.match(text, jend)
         if om:
             best = (om.end(), organ_rows[om.group(0)]["kind"], "organ")
+            if om.group(0) == "委" and text.startswith("员会", om.end()) and text[:start].endswith(FULL_NAME_HEADS):
+                best = (om.end() + 2, "body", "full-name")  # 中国人民政治协商会议X委员会: the whole name
         # a longer named body: 区财政局, 区委组织部, 市人民医院, 安徽大学科学技术处
         first_suffix = True
         for sm in suffix_re.finditer(text, jend, min(len(text), jend + ORG_MAX)):
@@ -97,6 +101,9 @@ def organizations(doc: Doc) -> Iterator[int]:
             continue
         if text[start:end] in ("区委员", "市委员"):
             continue
+        head = next((h for h in FULL_NAME_HEADS if place and text[:start].endswith(h)), "")
+        if head and text.startswith("委员会", end - 3):  # 中国人民政治协商会议X区委员会: the head is the name's
+            start -= len(head)
         yield doc.add("organization", start, end, rule, organ=kind if kind != "body" else None,
                       abbrev=None if place else text[start:jend])
     yield from _list_bodies(doc)
