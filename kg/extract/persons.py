@@ -170,8 +170,7 @@ def titles_before(doc: Doc, name_start: int) -> list[PostPart]:
 def _organ_in_title(doc: Doc, tstart: int, title: str) -> int | None:
     """纪委书记, 办事处主任, 党工委副书记 written without a body before them: the title names the
     organ (the jurisdiction's, as the chain or the article says)."""
-    organ = next((w for w in sorted(organs(), key=len, reverse=True) if len(w) > 1 and title.startswith(w)
-                  and len(title) > len(w)), None)
+    organ = next((w for w in _organ_words() if title.startswith(w) and len(title) > len(w)), None)
     if organ is None:
         return None
     return doc.add("organization", tstart, tstart + len(organ), "organ-in-title", organ=organs()[organ]["kind"],
@@ -191,9 +190,14 @@ def _share_jurisdiction(doc: Doc, parts: list[PostPart]) -> None:
 
 
 @cache
+def _organ_words() -> tuple[str, ...]:
+    """The organs of more than one character, longest first."""
+    return tuple(w for w in sorted(organs(), key=len, reverse=True) if len(w) > 1)
+
+
+@cache
 def _organ_end_re() -> re.Pattern:
-    return re.compile("(?:" + "|".join(re.escape(w) for w in sorted(organs(), key=len, reverse=True) if len(w) > 1)
-                      + ")$")
+    return re.compile("(?:" + "|".join(map(re.escape, _organ_words())) + ")$")
 
 
 def _chain_organ(doc: Doc, tstart: int) -> tuple[int | None, int]:
