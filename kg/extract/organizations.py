@@ -184,14 +184,16 @@ def _counted_bodies(doc: Doc) -> Iterator[int]:
                 end = start + len(item)
                 start += max((i for i, c in enumerate(item) if c in STOP_CHARS), default=-1) + 1
                 item = text[start:end]
-                lead = start  # 该区组织力拓机械 | 园区入驻九华粮品: the clause's words, then the name
+                # 该区组织力拓机械 | 园区入驻九华粮品: clause words open the item (within its first four
+                # characters), then the name
+                lead = opening = start
                 for word, flag in tags(item):
+                    if lead - opening >= 4:
+                        break
                     lead += len(word)
                     if flag[0] in "rpdcu" or word in JURIS_ABBREV \
                             or flag.startswith("v") and (dictionary_freq(word) >= COMMON_WORD_FREQ or end - lead >= 4):
                         start = lead
-                    elif lead - start > 4:
-                        break
                 item = text[start:end]
             if not 2 <= len(item) <= 10 or common_word(item) or re.search(r"[\d两三四五六七八九十]个", item) \
                     or doc.covered(start, start + len(item), ("person", "place")):

@@ -94,6 +94,12 @@ SUB_UNITS = ("村", "社区", "居委会", "组")
 MOTION_VERBS = ("来到", "走进", "深入", "前往", "到达", "赴", "到", "来", "在", "至")
 
 
+def _clause_word(flag: str) -> bool:
+    """A verb, adverb, preposition, conjunction, pronoun or particle by jieba's tag (a 合营 vn is
+    not one: nouns made of verbs name places)."""
+    return flag in ("v", "vd", "ad") or flag[0] in "dpcur"
+
+
 def _after_place(doc: Doc, end: int) -> int | None:
     """Where a village's or community's name starts when a town or street is written right before
     it (霞寨镇建设村, 西合营镇南大坪村), or a township's after its county (瑞昌市黄金乡): at that
@@ -103,7 +109,7 @@ def _after_place(doc: Doc, end: int) -> int | None:
             if p.kind == "place" and p.end == end - 2 and p.attrs.get("level") == "district" \
                     and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]) \
                     and not doc.text[p.end:end].startswith(MODIFIERS) \
-                    and not any(f in ("v", "vd", "ad") or f[0] in "dpcur" for _, f in tags(doc.text[p.end:end])):
+                    and not any(_clause_word(f) for _, f in tags(doc.text[p.end:end])):
                 return p.end  # (but 牙克石市召开镇…: a verb, no township)
     for p in doc.mentions:
         if p.kind == "place" and 2 <= end - p.end <= 4 and p.attrs.get("level") in ("town", "township", "subdistrict") \
@@ -121,7 +127,7 @@ def _after_motion_verb(text: str, end: int) -> int | None:
     for n in (2, 3, 4):
         start = end - n
         if start > 0 and text[:start].endswith(MOTION_VERBS) and all(HAN_RE.match(c) for c in text[start:end]):
-            if any(f in ("v", "vd", "ad") or f[0] in "dpcur" for _, f in tags(text[start:end])):
+            if any(_clause_word(f) for _, f in tags(text[start:end])):
                 return None
             return start
     return None
