@@ -7,6 +7,7 @@ recorded as a ``Problem`` and the run goes on.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -173,6 +174,18 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
     }
 
 
+# What must not reach a terminal raw from a file name or a page: control characters (an ESC
+# starts a sequence that can rewrite the screen or the title), bidirectional overrides (they
+# reorder what is shown) and lone surrogates (which a UTF-8 terminal cannot even be sent).
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """``text`` as it may be printed: every unshowable character as a visible escape (``\\x1b``)."""
+    return _UNSHOWABLE.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii")
+                           if ord(m.group(0)) < 0xD800 else f"\\u{ord(m.group(0)):04x}", text)
+
+
 def summary(result: BuildResult, out: Path) -> str:
     c = result.report["counts"]
     lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
@@ -181,13 +194,13 @@ def summary(result: BuildResult, out: Path) -> str:
              f"graph: {c['nodes']} nodes, {c['edges']} edges; {sum(result.timings.values()):.1f} s"]
     if result.report["warnings"]:
         lines.append(f"warnings ({len(result.report['warnings'])}):")
-        lines += [f"  {'skipped' if w['skipped'] else 'warning'}: {w['path']}: {w['message']}"
+        lines += [f"  {'skipped' if w['skipped'] else 'warning'}: {shown(w['path'])}: {shown(w['message'])}"
                   for w in result.report["warnings"][:10]]
         if len(result.report["warnings"]) > 10:
             lines.append(f"  … {len(result.report['warnings']) - 10} more in report.json")
     lines.append("wrote: " + ", ".join(str(p.relative_to(out)) if p.is_relative_to(out) else str(p)
-                                      for p in result.outputs) + f" in {out}")
+                                      for p in result.outputs) + f" in {shown(str(out))}")
     return "\n".join(lines)
 
 
-__all__ = ["build", "summary", "BuildResult"]
+__all__ = ["build", "summary", "shown", "BuildResult"]

@@ -14,8 +14,10 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -38,10 +40,33 @@ LEVEL_TYPES = {"province": SDO.State, "city": SDO.City, "district": SDO.Administ
 ZH = "zh"
 
 
+# Characters that may stand unencoded in an IRI path segment (RFC 3987 ``ipchar``): ASCII letters,
+# digits, ``-._~``, the sub-delimiters, ``:``, ``@``, and kg's ``/`` between a key's parts. The
+# common CJK block is listed so that the per-character check below runs only for the rest.
+_IRI_PLAIN = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/\u4e00-\u9fff]")
+_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF)) + tuple(
+    (plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 15))  # RFC 3987 ucschar
+
+
+def _iri_char(m: re.Match) -> str:
+    ch = m.group(0)
+    c = ord(ch)
+    # ucschar may stand as it is, but spaces and invisible format characters (U+3000, U+200B,
+    # U+202E) are encoded too, so that an IRI reads and copies as what it names
+    if any(lo <= c <= hi for lo, hi in _UCSCHAR) and not ch.isspace() and unicodedata.category(ch) != "Cf":
+        return ch
+    # everything else (brackets, private-use characters from GB18030's user-defined area,
+    # noncharacters, controls) as the percent-encoded UTF-8 bytes; a lone surrogate, which has no
+    # UTF-8 form, as U+FFFD's
+    data = ch.encode("utf-8") if not 0xD800 <= c <= 0xDFFF else "\ufffd".encode()
+    return "".join(f"%{b:02X}" for b in data)
+
+
+@lru_cache(maxsize=1 << 18)
 def iri(key: str) -> URIRef:
-    """A stable IRI from an entity's resolved key (never from run order)."""
-    safe = re.sub(r"[\s<>\"{}|\\^`#?%\x00-\x1f\x7f-\x9f]", lambda m: f"%{ord(m.group(0)):02X}", key)
-    return KGR[safe]
+    """A stable IRI from an entity's resolved key (never from run order), valid under RFC 3987
+    whatever characters the key holds."""
+    return KGR[_IRI_PLAIN.sub(_iri_char, key)]
 
 
 def _lit(text: str) -> Literal:

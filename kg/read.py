@@ -245,9 +245,10 @@ def folder_settings(folder: Path) -> tuple[dict, Problem | None]:
     return folder_settings(folder.parent)
 
 
-# C0 and C1 control characters but tab and line ends: invalid in XML and in IRIs, they reach
-# names and labels from scraped pages (a \x07 inside a name) and would break the exports.
-CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 control characters but tab and line ends, and the noncharacters U+FFFE and U+FFFF:
+# invalid in XML and in IRIs, they reach names and labels from scraped pages (a \x07 inside a
+# name) and would break the exports (RDF/XML and GraphML cannot hold them at all).
+CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 LINE_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # vertical tab, form feed: line breaks
 
 
