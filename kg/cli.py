@@ -29,7 +29,7 @@ def _default_inputs() -> list[str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build, summary
+    from .build import build, shown, summary
     from .executors import ExecutorError, make_executor
     from .extract import load_pipeline
 
@@ -61,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
-        print("kg: no readable page in " + ", ".join(paths), file=sys.stderr)
+        print("kg: no readable page in " + ", ".join(shown(str(p)) for p in paths), file=sys.stderr)
         return EXIT_SKIPPED
     problems = result.corpus.problems
     if any(p.skipped for p in problems) or args.strict and problems:
@@ -189,6 +189,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.to == "gexf":
         out.mkdir(parents=True, exist_ok=True)
         written = graphdb.write_gexf(graph, out / "graph.gexf")
+    elif args.to in ("csv", "neo4j"):
+        written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
     else:
         written = graphdb.FORMATS[args.to](graph, out)
     print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out}: " + ", ".join(p.name for p in written))
@@ -215,6 +217,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID
 
 
+def _count(least: int):
+    """An argparse type: a whole number no smaller than ``least`` (``-j -3`` is a usage error)."""
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more, not {value}")
+        return value
+    return count
+
+
+def _port(text: str) -> int:
+    value = _count(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (0–65535)")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from Chinese local-government news pages.")
     p.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -228,7 +250,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jurisdiction", metavar="PLACE",
                    help="where the pages are from when their reports do not say, e.g. 淮北市烈山区 "
                         "(a kg.toml with jurisdiction = \"...\" in a folder says it for that folder)")
-    b.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+    b.add_argument("-j", "--jobs", type=_count(0), default=0, metavar="N",
                    help="extract in N processes (default: all cores); the output is the same as with 1")
     b.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="where pages are extracted: local processes (default) or a Dask cluster")
@@ -240,7 +262,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--date", metavar="YYYY-MM-DD|YYYY",
                    help="the pages' date (or year) when neither their names nor their text give one")
     b.add_argument("--strict", action="store_true", help="exit 3 on any warning, not only on skipped input")
-    b.add_argument("--max-bytes", type=int, default=16 * 1024 * 1024, metavar="N",
+    b.add_argument("--max-bytes", type=_count(1), default=16 * 1024 * 1024, metavar="N",
                    help="skip files larger than N bytes (default 16 MiB; a page is tens of kB)")
     b.add_argument("--explain", action="store_true",
                    help="also write explain.jsonl: the component, rule and sentence behind every entity and fact")
@@ -259,7 +281,7 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("serve", help="a SPARQL 1.1 Protocol endpoint over a build, at /sparql")
     v.add_argument("target", help="a build folder or an RDF file")
-    v.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    v.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one)")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.set_defaults(func=cmd_serve)
 
@@ -268,6 +290,8 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--to", required=True, choices=["neo4j", "gexf", "csv", "parquet"],
                    help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables")
     x.add_argument("-o", "--output", required=True, help="the folder to write into")
+    x.add_argument("--safe-formulas", action="store_true",
+                   help="csv, neo4j: prefix text cells that start with = + - @ with ' so spreadsheets show them as text")
     x.set_defaults(func=cmd_export)
 
     c = sub.add_parser("validate", help="check a build's RDF against kg's SHACL shapes (exit 1 on violations)")
@@ -277,7 +301,7 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("view", help="an HTML network of a build, or of one node's neighbourhood")
     w.add_argument("target", help="a build folder (its graph.json is read)")
     w.add_argument("--focus", metavar="NAME", help="only what lies within --hops links of this node (name or key)")
-    w.add_argument("--hops", type=int, default=2, help="how far from the focus (default 2)")
+    w.add_argument("--hops", type=_count(0), default=2, help="how far from the focus (default 2)")
     w.add_argument("-o", "--output", default="view.html", help="the HTML file to write (default view.html)")
     w.set_defaults(func=cmd_view)
 

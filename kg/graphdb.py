@@ -59,15 +59,42 @@ def _header(name: str, typ: str) -> str:
     return f"{name}:{typ}" if typ else name
 
 
-def _writer(path: Path):
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1+cmd|…``),
+    prefixed with ``'`` as OWASP advises, so that it is shown as text; other values unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+class _FormulaSafeWriter:
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row):
+        self.writer.writerow([neutralise(v) for v in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def _csv_writer(fh, safe: bool, **options):
+    writer = csv.writer(fh, lineterminator="\n", **options)
+    return _FormulaSafeWriter(writer) if safe else writer
+
+
+def _writer(path: Path, safe: bool = False):
     fh = path.open("w", encoding="utf-8", newline="")
     # every field quoted: Chinese text with commas, quotes and line breaks stays one field
-    return fh, csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    return fh, _csv_writer(fh, safe, quoting=csv.QUOTE_ALL)
 
 
-def write_neo4j(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+def write_neo4j(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False) -> list[Path]:
     """``nodes_<Label>.csv`` and ``rels_<TYPE>_<From>_<To>.csv`` for ``neo4j-admin database
-    import full``, and ``load.cypher`` for ``LOAD CSV`` into a running server."""
+    import full``, and ``load.cypher`` for ``LOAD CSV`` into a running server. ``safe_formulas``
+    prefixes text cells that a spreadsheet would run as formulas with ``'``."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     by_kind: dict[str, list[str]] = defaultdict(list)
@@ -77,7 +104,7 @@ def write_neo4j(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
         label = LABELS.get(kind, kind.title())
         columns = node_columns(kind)
         path = out / f"nodes_{label}.csv"
-        fh, w = _writer(path)
+        fh, w = _writer(path, safe_formulas)
         with fh:
             w.writerow(["id:ID"] + [_header(c, t) for c, t in columns] + [":LABEL"])
             for n in sorted(nodes):
@@ -91,7 +118,7 @@ def write_neo4j(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
         groups[(rel_type(d.get("kind", "related")), start, end)].append((u, v, d))
     for (typ, start, end), edges in sorted(groups.items()):
         path = out / f"rels_{typ}_{start}_{end}.csv"
-        fh, w = _writer(path)
+        fh, w = _writer(path, safe_formulas)
         with fh:
             w.writerow([":START_ID", ":END_ID", ":TYPE"] + [_header(c, t) for c, t in EDGE_PROPERTIES])
             for u, v, d in sorted(edges, key=lambda e: (e[0], e[1], str(e[2].get("article")))):
@@ -193,13 +220,14 @@ def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
     return out
 
 
-def write_tables_csv(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+def write_tables_csv(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False) -> list[Path]:
+    """One CSV a table; ``safe_formulas`` as for ``write_neo4j``."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in tables(graph).items():
         path = out / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            w = _csv_writer(fh, safe_formulas)
             w.writerow(TABLE_COLUMNS[name])
             w.writerows(["" if v is None else v for v in row] for row in rows)
         written.append(path)
@@ -223,7 +251,7 @@ def write_tables_parquet(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
         if rows:
             con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
         path = out / f"{name}.parquet"
-        con.execute(f"COPY {name} TO '{path.as_posix()}' (FORMAT parquet)")
+        con.table(name).write_parquet(str(path))  # the path is an argument, never pasted into SQL
         written.append(path)
     con.close()
     return written

@@ -234,3 +234,30 @@ def test_build_with_a_jurisdiction(tmp_path, capsys):
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {"org/杜集区财政局", "org/杜集区委"} <= set(report["resolution"])
     assert "org/区财政局" not in report["resolution"]
+
+
+def test_negative_counts_are_usage_errors(tmp_path, capsys):
+    import pytest
+
+    for argv in (["build", str(PLAIN_PAGE), "-o", str(tmp_path), "-j", "-3"],
+                 ["build", str(PLAIN_PAGE), "-o", str(tmp_path), "--max-bytes", "0"],
+                 ["view", str(tmp_path), "--hops", "-1"],
+                 ["serve", str(tmp_path), "--port", "70000"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2, argv
+        assert "error: argument" in capsys.readouterr().err
+    assert not (tmp_path / "graph.json").exists()
+
+
+def test_file_names_with_terminal_escapes_are_printed_escaped(tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(PLAIN_PAGE, pages / PLAIN_PAGE.name)
+    (pages / "\x1b]0;owned\x07\x1b[2J.txt").write_bytes(b"")  # an empty page: reported by name
+
+    assert main(["build", str(pages), "-o", str(tmp_path / "out"), "--no-html"]) == 3
+
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err and "\x07" not in printed.out + printed.err
+    assert "\\x1b]0;owned\\x07\\x1b[2J.txt: empty file" in printed.out

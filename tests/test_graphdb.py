@@ -182,3 +182,44 @@ def test_csv_tables_match_the_parquet(exported):
 def test_export_of_a_folder_without_a_build_fails_clearly(tmp_path, capsys):
     assert main(["export", str(tmp_path), "--to", "neo4j", "-o", str(tmp_path / "x")]) == 2
     assert "run `kg build` first" in capsys.readouterr().err
+
+
+FORMULAS = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
+
+
+def _with_formula_labels(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The seed graph with four officials renamed to what a spreadsheet would run as formulas."""
+    g = graph.copy()
+    people = sorted(n for n, d in g.nodes(data=True) if d["kind"] == "person")[:len(FORMULAS)]
+    for n, label in zip(people, FORMULAS, strict=True):
+        g.nodes[n]["label"] = label
+    return g
+
+
+def _cells(folder) -> list[str]:
+    return [cell for path in sorted(folder.glob("*.csv")) for row in csv.reader(path.open(encoding="utf-8"))
+            for cell in row]
+
+
+@pytest.mark.parametrize("write", ["csv", "neo4j"])
+def test_formula_cells_are_verbatim_by_default_and_neutralised_on_request(graph, tmp_path, write):
+    from kg import graphdb
+
+    g = _with_formula_labels(graph)
+    graphdb.FORMATS[write](g, tmp_path / "plain")
+    graphdb.FORMATS[write](g, tmp_path / "safe", safe_formulas=True)
+
+    plain, safe = _cells(tmp_path / "plain"), _cells(tmp_path / "safe")
+    assert set(FORMULAS) <= set(plain)  # the data as it is, for tools that do not run formulas
+    assert not any(c.startswith(("=", "+", "-", "@")) and not re.fullmatch(r"-?\d+(\.\d+)?", c) for c in safe)
+    assert {"'" + f for f in FORMULAS} <= set(safe)
+    assert len(plain) == len(safe)
+
+
+def test_parquet_export_to_a_folder_whose_name_has_a_quote(out_dir, tmp_path):
+    out = tmp_path / "it's" / "parquet'); DROP TABLE x; --"
+
+    assert main(["export", str(out_dir), "--to", "parquet", "-o", str(out)]) == 0
+
+    [[n]] = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(out / "posts.parquet")]).fetchall()
+    assert n > 0
