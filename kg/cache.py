@@ -111,15 +111,15 @@ def dumps(value, types: tuple[type, ...] = RECORDS) -> bytes:
 class _Marker:
     """The first element of an array that is a record, tuple, set or enum member."""
 
-    __slots__ = ("code", "cls", "slot")
+    __slots__ = ("code", "cls", "slot", "width")
 
-    def __init__(self, code: int, cls: type | None = None, slot: int = -1):
-        self.code, self.cls, self.slot = code, cls, slot
+    def __init__(self, code: int, cls: type | None = None, slot: int = -1, width: int = 0):
+        self.code, self.cls, self.slot, self.width = code, cls, slot, width
 
 
 def loads(data: bytes, types: tuple[type, ...] = RECORDS):
     """The value ``dumps`` made of ``data``; CacheFormatError if it is anything else."""
-    registry = _registry(types)
+    registry = {name.encode(): entry for name, entry in _registry(types).items()}
     made: list = []  # records by number; None while one is being read
     open_markers = 0  # met, not yet the head of a finished array: any left over was out of place
     plain = {_TUPLE: _Marker(_TUPLE), _SET: _Marker(_SET), _FROZENSET: _Marker(_FROZENSET)}
@@ -135,14 +135,14 @@ def loads(data: bytes, types: tuple[type, ...] = RECORDS):
                 raise CacheFormatError("a reference to a record not yet read")
             return made[number]
         if code in (_RECORD, _ENUM):
-            entry = registry.get(payload.decode("utf-8", "replace"))
+            entry = registry.get(payload)
             if entry is None or (entry[1] is None) != (code == _ENUM):
                 raise CacheFormatError(f"unknown record type {payload[:40]!r}")
             open_markers += 1
             if code == _ENUM:
                 return _Marker(code, entry[0])
             made.append(None)  # numbered when met, as ``dumps`` numbers them, filled when complete
-            return _Marker(code, entry[0], len(made) - 1)
+            return _Marker(code, entry[0], len(made) - 1, entry[2])
         raise CacheFormatError(f"unknown extension {code}")
 
     def list_hook(items: list):
@@ -161,10 +161,9 @@ def loads(data: bytes, types: tuple[type, ...] = RECORDS):
             if len(items) != 2:
                 raise CacheFormatError(f"{marker.cls.__name__}: not one value")
             return marker.cls(items[1])
-        cls, _, width = registry[marker.cls.__name__]
-        if len(items) - 1 != width:
-            raise CacheFormatError(f"{cls.__name__}: {len(items) - 1} fields for {width}")
-        made[marker.slot] = record = cls(*items[1:])
+        if len(items) - 1 != marker.width:
+            raise CacheFormatError(f"{marker.cls.__name__}: {len(items) - 1} fields for {marker.width}")
+        made[marker.slot] = record = marker.cls(*items[1:])
         return record
 
     try:
