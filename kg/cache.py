@@ -33,7 +33,7 @@ RECORDS: tuple[type, ...] = (Page, Article, Credit, Extraction, Sentence, Mentio
 MAGIC = b"kg-page\0"
 VERSION = 1  # of the layout below and of the encoding of records; bump on any change to either
 _HEADER = len(MAGIC) + 2 + 32 + 32  # magic, version, key, sha256 of the payload
-MAX_PAGE = 1 << 30  # a payload inflating past this is not one kg wrote (pages are capped far lower)
+MAX_PAGE = 1 << 30  # an entry or its inflated payload past this is not one kg wrote (pages are capped far lower)
 
 # msgpack extension codes. A record, tuple, set or enum member is an array whose first element is
 # a marker extension naming what the array is; a second sighting of a record is a reference to it.
@@ -197,7 +197,8 @@ class PageCache:
         older kg or format, or holding a type this kg does not rebuild."""
         key = self.key(source)
         try:
-            data = (self.folder / key[:2] / key).read_bytes()
+            with (self.folder / key[:2] / key).open("rb") as fh:
+                data = fh.read(MAX_PAGE + 1)  # a file of any size may sit there: read no more than an entry can be
             value = self._load(data, key)
         except (OSError, CacheFormatError):
             self.misses += 1
@@ -206,7 +207,7 @@ class PageCache:
         return value
 
     def _load(self, data: bytes, key: str):
-        if len(data) < _HEADER or not data.startswith(MAGIC):
+        if not _HEADER <= len(data) <= MAX_PAGE or not data.startswith(MAGIC):
             raise CacheFormatError("not a page-cache entry")
         at = len(MAGIC)
         if int.from_bytes(data[at:at + 2], "big") != VERSION:
