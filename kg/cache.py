@@ -94,7 +94,7 @@ def dumps(value, types: tuple[type, ...] = RECORDS) -> bytes:
             return [msgpack.ExtType(_SET if cls is set else _FROZENSET, b""), *obj]
         entry = registry.get(cls.__name__)
         if entry is None or entry[0] is not cls:
-            raise TypeError(f"page cache: cannot store a {cls.__module__}.{cls.__qualname__}")
+            raise TypeError(f"cannot store a {cls.__module__}.{cls.__qualname__}")
         if entry[1] is None:
             return [msgpack.ExtType(_ENUM, cls.__name__.encode()), obj.value]
         number = seen.get(id(obj))
