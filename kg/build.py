@@ -20,7 +20,7 @@ from .export import rdf_quads, write_atomic, write_explain, write_graphml, write
 from .extract import extract, load_pipeline
 from .graph import build_graph
 from .read import MAX_BYTES, read
-from .records import Corpus, Problem, Source
+from .records import Corpus, Page, Problem, Source
 from .resolve import resolve
 from .segment import segment
 
@@ -32,16 +32,6 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     report: dict = field(default_factory=dict)
-
-
-@dataclass
-class Page:
-    """What the per-page stages made of one page."""
-
-    articles: list
-    extractions: list
-    problems: list
-    seconds: dict
 
 
 def process_page(source: Source) -> Page:
@@ -111,6 +101,8 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         extractions.extend(page.extractions)
         for stage, seconds in page.seconds.items():
             timings[stage] += seconds if hit is None else 0
+    if page_cache and page_cache.problem:  # the build stands without the cache; the next one redoes the pages
+        corpus.problems.append(Problem(str(cache_dir), f"page cache: {page_cache.problem}", "cache", skipped=False))
 
     t = time.perf_counter()
     resolve(extractions, corpus)

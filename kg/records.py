@@ -152,6 +152,16 @@ class Extraction:
 
 
 @dataclass
+class Page:
+    """What the per-page stages made of one page (what the page cache keeps)."""
+
+    articles: list[Article]
+    extractions: list[Extraction]  # an extraction's article is the same object as in ``articles``
+    problems: list[Problem]
+    seconds: dict[str, float]
+
+
+@dataclass
 class Entity:
     """One real thing after resolution, with every mention that names it."""
 
