@@ -106,12 +106,18 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     extractions = []
     page_cache = PageCache(cache_dir) if cache_dir else None
     cached = [page_cache.get(source) if page_cache else None for source in corpus.sources]
+    caching = page_cache is not None
     executor = executor or LocalExecutor(jobs, warm=load_pipeline)
     fresh = iter(_pages([s for s, c in zip(corpus.sources, cached, strict=True) if c is None], executor, progress))
     for source, hit in zip(corpus.sources, cached, strict=True):
         page = hit or next(fresh)
-        if hit is None and page_cache and not page.problems:
-            page_cache.put(source, page)
+        if hit is None and caching and not page.problems:
+            try:
+                page_cache.put(source, page)
+            except OSError as err:  # the cache only saves time: the build goes on without it
+                corpus.problems.append(Problem(str(cache_dir), f"page cache not written: {reason(err)}", "cache",
+                                               skipped=False))
+                caching = False
         corpus.problems.extend(page.problems)
         corpus.articles.extend(page.articles)
         extractions.extend(page.extractions)

@@ -61,7 +61,8 @@ def probe(folder: Path) -> None:
     """Make ``folder`` (and its parents) and write a file in it, so that a folder kg cannot write
     is found before any page is read rather than after all of them are extracted."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():  # a read-only folder that exists is "cannot be written", not "made"
+            folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         raise OutputError(f"{folder}: exists and is not a folder") from None
     except NotADirectoryError:
