@@ -151,7 +151,7 @@ class Staging:
         with Staging(out) as stage:
             write_graphml(graph, stage.path / "graph.graphml")
             ...
-            stage.publish()
+            stage.publish(["graph.graphml", ...])
 
     Leaving the block without ``publish`` (an error) removes the folder; a killed process leaves
     it for the next build to remove. Once committed, the folder stays until its files are
@@ -189,11 +189,13 @@ class Staging:
                     "created": datetime.now(UTC).replace(microsecond=0).isoformat(), "files": files}
         _fsync_dir(self.path)
         with _locked(self.out):
-            with (self.path / MANIFEST).open("w", encoding="utf-8") as fh:
+            partial = self.path / f".{MANIFEST}.partial"  # renamed, so the commit mark is whole or absent
+            with partial.open("w", encoding="utf-8") as fh:
                 json.dump(manifest, fh, ensure_ascii=False, indent=1)
                 fh.write("\n")
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.replace(partial, self.path / MANIFEST)
             _fsync_dir(self.path)
             self.committed = True
             _move(self.path, self.out)
@@ -232,14 +234,27 @@ def _finish(out: Path, remove_stale: bool) -> None:
     """Roll forward the committed staging folders no live process holds; with ``remove_stale``,
     remove the uncommitted ones too."""
     with _locked(out):
-        for staging in _stagings(out):
+        # committed ones oldest first, should two killed builds have left one each
+        for staging in sorted(_stagings(out), key=lambda s: _committed_at(s) or 0):
             with _locked(staging, blocking=False) as free:
                 if not free:
                     continue  # a live build's: it publishes or removes it itself
-                if (staging / MANIFEST).is_file():
-                    _move(staging, out)
-                elif remove_stale:
+                if _committed_at(staging) is not None:
+                    try:
+                        _move(staging, out)
+                        continue
+                    except BuildError:  # a manifest kg did not write: nothing to roll forward
+                        if not remove_stale:
+                            raise
+                if remove_stale:
                     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _committed_at(staging: Path) -> int | None:
+    try:
+        return (staging / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def recover(out: Path) -> None:
