@@ -59,6 +59,17 @@ def half(graph, path):
     die()
 kg.build.write_node_link = half
 """, False),
+    "writing manifest.json": ("""
+import json
+real = json.dump
+def dump(obj, fh, **kw):
+    if isinstance(obj, dict) and "build_id" in obj:
+        fh.write('{"build_id": "')
+        fh.flush()
+        die()
+    return real(obj, fh, **kw)
+json.dump = dump
+""", False),
     "before the first move": (MOVES.format(when="len(moves) == 1"), True),
     "after three moves": (MOVES.format(when="len(moves) == 4"), True),
     "before the manifest's move": (MOVES.format(when='os.path.basename(os.fspath(src)) == "manifest.json"'), True),
@@ -125,7 +136,7 @@ def test_a_build_killed_while_publishing_leaves_one_whole_build(point, old_build
     assert done.returncode == -signal.SIGKILL, done.stderr  # killed there, not finished
     [staging] = stagings(out)
     moving = committed and (staging / MANIFEST).is_file()  # else: not committed, or all moved
-    assert moving == (point not in ("writing graph.json", "after the manifest's move"))
+    assert moving == (point not in ("writing graph.json", "writing manifest.json", "after the manifest's move"))
     # a reader finishes a committed move, or reads the build before: never a mix of the two
     seen = headlines(out)
     assert (NEW_HEADLINE in seen, OLD_HEADLINE in seen) == (committed, not committed)
