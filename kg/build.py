@@ -19,6 +19,7 @@ from .executors import Executor, LocalExecutor
 from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
+from .publish import OutputError, Staging, probe, reason, recover
 from .read import MAX_BYTES, read
 from .records import Corpus, Page, Problem, Source
 from .resolve import resolve
@@ -74,7 +75,12 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           executor: Executor | None = None) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does.
-    Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes)."""
+    Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes).
+    The outputs replace those of the build before as one set (``kg.publish``); ``OutputError``
+    when they cannot be written, raised before any page is read if the folders cannot be."""
+    for folder in (out, cache_dir) if cache_dir else (out,):
+        probe(folder)
+    recover(out)
     timings: Counter = Counter()
     corpus = Corpus()
     t = time.perf_counter()
@@ -111,32 +117,47 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     graph = build_graph(corpus)
     timings["graph"] += time.perf_counter() - t
 
-    out.mkdir(parents=True, exist_ok=True)
-    outputs: list[Path] = []
-    t = time.perf_counter()
-    outputs += write_rdf(rdf_quads(graph), out)
-    timings["rdf"] += time.perf_counter() - t
-    t = time.perf_counter()
-    write_graphml(graph, out / "graph.graphml")
-    write_node_link(graph, out / "graph.json")
-    outputs += [out / "graph.graphml", out / "graph.json"]
-    timings["graphml"] += time.perf_counter() - t
-    if explain:
-        write_explain(corpus, out / "explain.jsonl")
-        outputs.append(out / "explain.jsonl")
-    if html:
-        from .render import render_html
-
-        t = time.perf_counter()
-        render_html(graph, out / "graph.html", title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
-        outputs.append(out / "graph.html")
-        timings["html"] += time.perf_counter() - t
-
     cache_stats = {"hits": page_cache.hits, "misses": page_cache.misses} if page_cache else None
-    report = make_report(corpus, graph, timings, cache_stats)
-    write_atomic(out / "report.json",
-                 lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
-    outputs.append(out / "report.json")
+    step = "its outputs"
+    stage = Staging(out)
+    try:
+        with stage:
+            names = []
+            t = time.perf_counter()
+            step = "the RDF files"
+            names += [p.name for p in write_rdf(rdf_quads(graph), stage.path)]
+            timings["rdf"] += time.perf_counter() - t
+            t = time.perf_counter()
+            step = "graph.graphml"
+            write_graphml(graph, stage.path / "graph.graphml")
+            step = "graph.json"
+            write_node_link(graph, stage.path / "graph.json")
+            names += ["graph.graphml", "graph.json"]
+            timings["graphml"] += time.perf_counter() - t
+            if explain:
+                step = "explain.jsonl"
+                write_explain(corpus, stage.path / "explain.jsonl")
+                names.append("explain.jsonl")
+            if html:
+                from .render import render_html
+
+                t = time.perf_counter()
+                step = "graph.html"
+                render_html(graph, stage.path / "graph.html",
+                            title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
+                names.append("graph.html")
+                timings["html"] += time.perf_counter() - t
+            report = make_report(corpus, graph, timings, cache_stats)
+            step = "report.json"
+            write_atomic(stage.path / "report.json",
+                         lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
+            names.append("report.json")
+            step = "manifest.json and moving the outputs into place"
+            outputs = stage.publish(names)
+    except OSError as err:
+        after = ("the new build is committed: the next kg command on the folder finishes the move" if stage.committed
+                 else "the build before is left as it was")
+        raise OutputError(f"{out}: cannot write {step}: {reason(err)}; {after}") from None
     return BuildResult(corpus, graph, outputs, dict(timings), report)
 
 

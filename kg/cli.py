@@ -17,11 +17,20 @@ import argparse
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_EXECUTOR = 0, 3, 2, 4
+# Exit statuses, one table of them in README ("Exit statuses"): scripts tell "rebuild" (6) from
+# "the disk is full" (5) from "some pages were skipped" (3).
+EXIT_OK = 0
+EXIT_INVALID = 1  # kg validate: the RDF breaks kg's SHACL shapes
+EXIT_USAGE = 2  # bad arguments, a missing build or file, a query that fails
+EXIT_SKIPPED = 3  # kg build: some input was skipped (or any warning, with --strict)
+EXIT_EXECUTOR = 4  # kg build: the Dask cluster cannot be reached or runs another kg
+EXIT_OUTPUT = 5  # the outputs cannot be written: a folder that cannot be made or written, a full disk
+EXIT_DAMAGED = 6  # a build folder mixes two builds or a file of it is damaged (cut off, not JSON/RDF)
 
 
 def _default_inputs() -> list[str]:
@@ -32,6 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build, shown, summary
     from .executors import ExecutorError, make_executor
     from .extract import load_pipeline
+    from .publish import OutputError
 
     out = Path(args.output)
     paths = args.paths or _default_inputs()
@@ -58,6 +68,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ExecutorError as err:
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_EXECUTOR
+    except OutputError as err:
+        print(f"kg build: {shown(str(err))}", file=sys.stderr)
+        return EXIT_OUTPUT
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
@@ -70,6 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from .publish import BuildError
     from .query import QueryError, format_result, load_store, named_queries, parse_params, run_query
 
     if args.list:
@@ -92,7 +106,12 @@ def cmd_query(args: argparse.Namespace) -> int:
                   f"(it takes: {', '.join(known[args.named].params) or 'none'})", file=sys.stderr)
             return EXIT_USAGE
     elif args.file:
-        text = Path(args.file).read_text(encoding="utf-8")
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            why = "not UTF-8 text" if isinstance(err, UnicodeDecodeError) else err.strerror or str(err)
+            print(f"kg query: --file {args.file}: {why}", file=sys.stderr)
+            return EXIT_USAGE
     elif args.sparql:
         text = args.sparql
     else:
@@ -101,6 +120,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:
         store = load_store(Path(args.target))
         answer = run_query(store, text, parse_params(args.param))
+    except BuildError as err:
+        print(f"kg query: {err}", file=sys.stderr)
+        return EXIT_DAMAGED
     except QueryError as err:
         print(f"kg query: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -110,9 +132,13 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import ExplainError, describe, find, load
+    from .publish import BuildError
 
     try:
         records = load(Path(args.target))
+    except BuildError as err:
+        print(f"kg explain: {err}", file=sys.stderr)
+        return EXIT_DAMAGED
     except ExplainError as err:
         print(f"kg explain: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -125,12 +151,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .publish import BuildError
     from .query import QueryError, load_store
     from .serve import make_server
 
     try:
         store = load_store(Path(args.target))
         server = make_server(store, args.host, args.port)
+    except BuildError as err:
+        print(f"kg serve: {err}", file=sys.stderr)
+        return EXIT_DAMAGED
     except QueryError as err:
         print(f"kg serve: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -151,9 +181,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     from .render import focus, render_html
 
-    graph = _build_graph_json(args.target, "view")
+    graph, status = _build_graph_json(args.target, "view")
     if graph is None:
-        return EXIT_USAGE
+        return status
     title = "kg"
     if args.focus:
         try:
@@ -163,48 +193,70 @@ def cmd_view(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         title = f"kg: {args.focus}（{args.hops} 跳）"
     out = Path(args.output)
-    render_html(graph, out, title=title)
+    try:
+        render_html(graph, out, title=title)
+    except OSError as err:
+        print(f"kg view: {out}: cannot write: {err.strerror or err}", file=sys.stderr)
+        return EXIT_OUTPUT
     print(f"wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return EXIT_OK
 
 
 def _build_graph_json(target: str, command: str):
-    """The networkx graph a build wrote (its graph.json), or None after saying why not."""
+    """The networkx graph a build wrote (its graph.json) and EXIT_OK, or None and the exit status
+    after saying why not."""
     from .export import read_node_link
+    from .publish import BuildError, check
 
-    source = Path(target) / "graph.json" if Path(target).is_dir() else Path(target)
-    if not source.is_file():
-        print(f"kg {command}: {source}: no such file (run `kg build` first)", file=sys.stderr)
-        return None
-    return read_node_link(source)
+    try:
+        if Path(target).is_dir():
+            check(Path(target), "graph.json")
+        source = Path(target) / "graph.json" if Path(target).is_dir() else Path(target)
+        if not source.is_file():
+            print(f"kg {command}: {source}: no such file (run `kg build` first)", file=sys.stderr)
+            return None, EXIT_USAGE
+        return read_node_link(source), EXIT_OK
+    except BuildError as err:
+        print(f"kg {command}: {err}", file=sys.stderr)
+        return None, EXIT_DAMAGED
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from . import graphdb
+    from .publish import OutputError, probe, reason
 
-    graph = _build_graph_json(args.target, "export")
-    if graph is None:
-        return EXIT_USAGE
     out = Path(args.output)
-    if args.to == "gexf":
-        out.mkdir(parents=True, exist_ok=True)
-        written = graphdb.write_gexf(graph, out / "graph.gexf")
-    elif args.to in ("csv", "neo4j"):
-        written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
-    else:
-        written = graphdb.FORMATS[args.to](graph, out)
+    try:
+        probe(out)  # before graph.json is read: a bad -o is found in a second, not after the load
+    except OutputError as err:
+        print(f"kg export: {err}", file=sys.stderr)
+        return EXIT_OUTPUT
+    graph, status = _build_graph_json(args.target, "export")
+    if graph is None:
+        return status
+    try:
+        if args.to == "gexf":
+            written = graphdb.write_gexf(graph, out / "graph.gexf")
+        elif args.to in ("csv", "neo4j"):
+            written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
+        else:
+            written = graphdb.FORMATS[args.to](graph, out)
+    except OSError as err:
+        print(f"kg export: {out}: cannot write: {reason(err)}", file=sys.stderr)
+        return EXIT_OUTPUT
     print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out}: " + ", ".join(p.name for p in written))
     return EXIT_OK
 
 
-EXIT_INVALID = 1
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .publish import BuildError
     from .validate import ValidationError, format_violations, validate
 
     try:
         result = validate(Path(args.target))
+    except BuildError as err:
+        print(f"kg validate: {err}", file=sys.stderr)
+        return EXIT_DAMAGED
     except ValidationError as err:
         print(f"kg validate: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -313,9 +365,24 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .publish import UncheckedBuild
+
     args = parser().parse_args(argv)
+
+    def note(message, category, *_, **__):
+        # an older kg's build is read, with one line saying it was not checked; other warnings
+        # (from libraries) keep Python's own format
+        if issubclass(category, UncheckedBuild):
+            print(f"kg {args.command}: note: {message}", file=sys.stderr)
+        else:
+            shown_before(message, category, *_, **__)
+
+    shown_before = warnings.showwarning
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", UncheckedBuild)
+            warnings.showwarning = note
+            return args.func(args)
     except BrokenPipeError:  # output piped into head, less …: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .publish import BuildError, check
 from .vocab import KGR
 
 
@@ -14,17 +15,25 @@ class ExplainError(Exception):
     pass
 
 
+class UnreadableExplain(ExplainError, BuildError):
+    """An explain.jsonl that is not JSON Lines (cut off or damaged)."""
+
+
 def load(out_dir: Path) -> list[dict]:
+    if out_dir.is_dir():
+        check(out_dir, "explain.jsonl")
     path = out_dir / "explain.jsonl" if out_dir.is_dir() else out_dir
     if not path.is_file():
         raise ExplainError(f"{path}: no such file; build with `kg build ... -o {out_dir} --explain` first")
     records = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            try:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
                 records.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise ExplainError(f"{path}, line {n}: not JSON ({err.msg})") from err
+    except json.JSONDecodeError as err:
+        raise UnreadableExplain(f"{path}, line {len(records) + 1}: not JSON ({err.msg})") from err
+    except UnicodeDecodeError:
+        raise UnreadableExplain(f"{path}, near line {len(records) + 1}: not UTF-8 text") from None
     return records
 
 

@@ -25,6 +25,7 @@ import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 
 from . import __version__
+from .publish import BuildError
 from .records import Corpus
 from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
@@ -574,8 +575,18 @@ def write_node_link(g: nx.MultiDiGraph, path: Path) -> None:
 
 
 def read_node_link(path: Path) -> nx.MultiDiGraph:
-    with path.open(encoding="utf-8") as fh:
-        return nx.node_link_graph(json.load(fh), edges="edges", multigraph=True, directed=True)
+    """A ``graph.json``; ``BuildError`` when it is not one (cut off, not JSON, not node-link data)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        return nx.node_link_graph(data, edges="edges", multigraph=True, directed=True)
+    except json.JSONDecodeError as err:
+        raise BuildError(f"{path}: not JSON: {err.msg} (character {err.pos}): cut off or damaged; "
+                         "run `kg build` again") from None
+    except UnicodeDecodeError as err:
+        raise BuildError(f"{path}: not UTF-8 text (byte {err.start}); run `kg build` again") from None
+    except (KeyError, TypeError, AttributeError, nx.NetworkXError) as err:
+        raise BuildError(f"{path}: JSON, but not a graph kg wrote ({type(err).__name__}: {err})") from None
 
 
 def flat(value):

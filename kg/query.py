@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .publish import BuildError, check
 from .vocab import KG, ORG, PROV, RDFS, SDO, SKOS, XSD
 
 PREFIXES = {"schema": str(SDO), "org": str(ORG), "prov": str(PROV), "skos": str(SKOS), "kg": str(KG),
@@ -29,9 +30,15 @@ class QueryError(Exception):
     pass
 
 
+class UnreadableRDF(QueryError, BuildError):
+    """An RDF file that does not parse as what its name says (a cut-off or damaged build file)."""
+
+
 def load_store(target: Path) -> ox.Store:
-    """A build folder (its ``graph.nq``, ``graph.trig`` …) or any RDF file, in an in-memory store."""
+    """A build folder (its ``graph.nq``, ``graph.trig`` …) or any RDF file, in an in-memory store.
+    A folder is checked against its manifest first (``BuildError`` for a mixed or damaged one)."""
     if target.is_dir():
+        check(target, *BUILD_FILES)
         found = next((target / n for n in BUILD_FILES if (target / n).exists()), None)
         if found is None:
             raise QueryError(f"{target}: no {', '.join(BUILD_FILES)} (run `kg build` first)")
@@ -46,7 +53,7 @@ def load_store(target: Path) -> ox.Store:
     try:
         store.bulk_load(path=str(target), format=fmt)
     except (SyntaxError, ValueError, OSError) as err:
-        raise QueryError(f"{target}: cannot be read as {fmt.name}: {err}") from err
+        raise UnreadableRDF(f"{target}: cannot be read as {fmt.name}: {' '.join(str(err).split())}") from err
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
         # the default graph is the merge of the article graphs, as in the build's Turtle: a
         # statement two reports make is one answer, and GRAPH ?g still finds each report's

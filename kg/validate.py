@@ -19,9 +19,10 @@ from rdflib.paths import Path as RDFPath
 from rdflib.term import Node
 from rdflib.util import guess_format
 
+from .publish import BuildError, check
 from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-__all__ = ["ValidationError", "ValidationResult", "Violation", "format_violations", "load_shapes", "validate"]
+__all__ = ["UnreadableRDF", "ValidationError", "ValidationResult", "Violation", "format_violations", "load_shapes", "validate"]
 
 GRAPH_FILE = "graph.ttl"
 QUAD_FORMATS = {"trig", "nquads", "trix", "json-ld"}  # json-ld: graph.jsonld keeps per-article graphs
@@ -35,6 +36,10 @@ LABEL_CHARS = 30  # headlines and evidence sentences run long; this much identif
 
 class ValidationError(Exception):
     """The target cannot be validated: it does not exist, or is not readable RDF."""
+
+
+class UnreadableRDF(ValidationError, BuildError):
+    """The RDF does not parse (a cut-off or damaged build file)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ def load_data(target: Path) -> Graph:
     """The RDF at ``target``: a build folder's graph.ttl, or any RDF file rdflib can guess the format of."""
     target = Path(target)
     if target.is_dir():
+        check(target, GRAPH_FILE)
         target = target / GRAPH_FILE
         if not target.is_file():
             raise ValidationError(f"{target.parent}: not a build folder (no {GRAPH_FILE})")
@@ -94,7 +100,7 @@ def load_data(target: Path) -> Graph:
         return data
     except Exception as exc:  # rdflib's parsers raise many unrelated exception types
         reason = " ".join(str(exc).split())  # parser messages span lines; a CLI error should be one
-        raise ValidationError(f"{target}: not readable as {fmt}: {reason}") from exc
+        raise UnreadableRDF(f"{target}: not readable as {fmt}: {reason}") from exc
 
 
 def validate(target: Path) -> ValidationResult:

@@ -201,9 +201,12 @@ def test_a_value_the_cache_cannot_hold_is_not_stored_and_said_once(seed_pages, t
 
 
 def strip_variable(out) -> dict[str, bytes]:
-    """Every output of a build, but for the time it was made, its seconds and its cache counts."""
+    """Every output of a build, but for the time it was made, its seconds and its cache counts
+    (and its manifest, which names the build and the sizes of those)."""
     files = {}
     for path in sorted(out.iterdir()):
+        if path.name == "manifest.json":
+            continue
         if path.name == "report.json":
             report = json.loads(path.read_text(encoding="utf-8"))
             assert report.pop("seconds") and "cache" in report
@@ -301,29 +304,24 @@ def test_a_pickle_in_the_cache_is_not_run_and_is_a_miss(seed_pages, tmp_path):
 # A cache that cannot be written
 
 
-def test_a_cache_folder_that_cannot_be_made_leaves_a_complete_build_and_one_warning(tmp_path):
-    blocker = tmp_path / "blocker"
-    blocker.write_text("a file where the cache's folder would be", encoding="utf-8")
-    pages = [SEEDS / n for n in SEED_NAMES[:2]]
-    build([str(p) for p in pages], tmp_path / "clean", html=False)
-    result = build([str(p) for p in pages], tmp_path / "out", html=False, cache_dir=blocker / "cache")
-    assert result.report["cache"] == {"hits": 0, "misses": 2}
-    [warning] = result.report["warnings"]
-    assert warning["path"] == str(blocker / "cache") and warning["stage"] == "cache" and not warning["skipped"]
-    assert warning["message"].startswith("page cache: not written:")
-    clean, out = strip_variable(tmp_path / "clean"), strip_variable(tmp_path / "out")
-    clean_report, out_report = json.loads(clean.pop("report.json")), json.loads(out.pop("report.json"))
-    assert out_report.pop("warnings") == [warning] and clean_report.pop("warnings") == []
-    assert out_report == clean_report and out == clean  # the warning is all the cache changed
-
-
-def test_kg_build_says_in_one_line_that_the_cache_was_not_written(tmp_path, capsys):
+def test_a_cache_folder_that_cannot_be_made_is_refused_before_any_page_is_read(tmp_path, capsys):
     blocker = tmp_path / "blocker"
     blocker.write_bytes(b"")
+
     status = main(["build", str(SEEDS / SEED_NAMES[0]), "-o", str(tmp_path / "out"), "--no-html",
                    "--cache", str(blocker / "cache")])
-    assert status == 0  # the graph is whole; --strict would make the warning fail the run
+
+    assert status == 5  # cannot write outputs: found before the pages were read, not after
     captured = capsys.readouterr()
-    [line] = [line for line in captured.out.splitlines() if "page cache" in line]
-    assert line.startswith(f"  warning: {blocker / 'cache'}: page cache: not written: ") and "Not a directory" in line
-    assert "Traceback" not in captured.err
+    assert captured.err.strip() == f"kg build: {blocker / 'cache'}: cannot be made: a part of its path is a file"
+    assert not (tmp_path / "out" / "graph.nq").exists()
+
+
+def test_a_cache_that_fails_during_the_run_costs_time_not_the_build(seed_pages, tmp_path):
+    cache = PageCache(tmp_path / "cache")
+    (tmp_path / "cache").write_bytes(b"")  # the folder became a file after the build checked it
+    source, page = seed_pages[0]
+
+    cache.put(source, page)
+
+    assert cache.problem.startswith("not written: ") and cache.get(source) is None
