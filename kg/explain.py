@@ -29,12 +29,29 @@ def load(out_dir: Path) -> list[dict]:
     try:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
-                records.append(json.loads(line))
+                record = json.loads(line)
+                if not _well_formed(record):  # valid JSON, but not what kg wrote: said here, not as a KeyError later
+                    raise UnreadableExplain(f"{path}, line {len(records) + 1}: not an entity or fact record of kg")
+                records.append(record)
     except json.JSONDecodeError as err:
         raise UnreadableExplain(f"{path}, line {len(records) + 1}: not JSON ({err.msg})") from err
     except UnicodeDecodeError:
         raise UnreadableExplain(f"{path}, near line {len(records) + 1}: not UTF-8 text") from None
     return records
+
+
+def _well_formed(record) -> bool:
+    """The fields ``find`` and ``describe`` read, of the types kg writes them."""
+    if not isinstance(record, dict):
+        return False
+    if record.get("type") == "entity":
+        return (all(isinstance(record.get(k), str) for k in ("key", "label", "kind"))
+                and isinstance(record.get("aliases"), list) and isinstance(record.get("mentions", []), list)
+                and all(isinstance(m, dict) for m in record.get("mentions", [])))
+    if record.get("type") == "fact":
+        return (isinstance(record.get("subject"), str) and isinstance(record.get("object"), str | None)
+                and isinstance(record.get("attrs", {}), dict) and isinstance(record.get("evidence"), dict | None))
+    return False
 
 
 def find(records: list[dict], query: str) -> list[dict]:

@@ -261,3 +261,19 @@ def test_file_names_with_terminal_escapes_are_printed_escaped(tmp_path, capsys):
     printed = capsys.readouterr()
     assert "\x1b" not in printed.out + printed.err and "\x07" not in printed.out + printed.err
     assert "\\x1b]0;owned\\x07\\x1b[2J.txt: empty file" in printed.out
+
+
+def test_explain_a_file_of_json_lines_that_are_not_kgs_records(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(_page(tmp_path)), "-o", str(out), "--no-html", "--explain", "-q"]) == 0
+    lines = (out / "explain.jsonl").read_text(encoding="utf-8").splitlines()
+    capsys.readouterr()
+    for stray in ("[1, 2]", '"text"', '{"type": "entity", "key": 3}', '{"type": "fact", "subject": null}'):
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text("\n".join([*lines, stray]) + "\n", encoding="utf-8")
+
+        status = main(["explain", str(bad), "孙振宇"])
+
+        assert status == 6, stray
+        err = capsys.readouterr().err
+        assert err == f"kg explain: {bad}, line {len(lines) + 1}: not an entity or fact record of kg\n"
