@@ -143,7 +143,10 @@ class SparqlServer(ThreadingHTTPServer):
         if pid == 0:  # the worker: never returns into the server's code
             status = 1
             try:
-                os.close(read_end)
+                # the worker holds no one's socket: a connection the server closes, or whose
+                # client hangs up, must end now, not when this worker does
+                os.closerange(3, write_end)
+                os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
                 code, media, body = _evaluate(self.store, text, accept)
                 with os.fdopen(write_end, "wb") as out:
                     out.write(f"{int(code)} {media}\n".encode() + body)
