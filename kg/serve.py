@@ -102,7 +102,8 @@ class SparqlServer(ThreadingHTTPServer):
         super().__init__((host, port), handler)
         bound = self.server_address[1]
         self.port = bound
-        self.host_names = {h.lower().strip("[]") for h in (*LOOPBACK_NAMES, host, *allow_hosts)}
+        self.host_names = {h.lower().strip("[]") for h in (*LOOPBACK_NAMES, host)}
+        self.proxy_names = {h.lower().strip("[]") for h in allow_hosts}  # any port: a proxy's is its own
         refuse_service("ASK {}")  # rdflib's grammar is built on import: once here, not in every worker
 
     def host_allowed(self, header: str | None) -> bool:
@@ -115,6 +116,8 @@ class SparqlServer(ThreadingHTTPServer):
             name, port = url.hostname, url.port
         except ValueError:
             return False
+        if name in self.proxy_names:
+            return True
         if name is None or (port or 80) != self.port:
             return False
         if name in self.host_names:

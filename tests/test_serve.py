@@ -318,9 +318,10 @@ def test_the_bound_names_are_answered(server, host):
     assert status == 200 and "刘明" in body
 
 
-def test_allow_host_adds_a_name(store):
+def test_allow_host_adds_a_name_on_any_port(store):
     with serving(store, allow_hosts=["kg.lan"]) as srv:
         assert _ask(srv.port, headers={"Host": f"kg.lan:{srv.port}"})[0] == 200
+        assert _ask(srv.port, headers={"Host": "kg.lan"})[0] == 200  # as a reverse proxy on port 80 passes it
         assert _ask(srv.port, headers={"Host": f"other.lan:{srv.port}"})[0] == 403
 
 
