@@ -70,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import QueryError, format_result, load_store, named_queries, parse_params, run_query
+    from .query import QueryError, format_result, load_store, named_queries, parse_params, refuse_service, run_query
 
     if args.list:
         for q in named_queries().values():
@@ -99,6 +99,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("kg query: give a SPARQL query, --file or --named", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if not args.allow_service:
+            refuse_service(text)  # before a load that takes seconds on a large build
         store = load_store(Path(args.target))
         answer = run_query(store, text, parse_params(args.param), allow_service=args.allow_service)
     except QueryError as err:

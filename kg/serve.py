@@ -100,8 +100,7 @@ class SparqlServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         handler = type("Handler", (Handler,), {"timeout": io_timeout})
         super().__init__((host, port), handler)
-        bound = self.server_address[1]
-        self.port = bound
+        self.port = self.server_address[1]
         self.host_names = {h.lower().strip("[]") for h in (*LOOPBACK_NAMES, host)}
         self.proxy_names = {h.lower().strip("[]") for h in allow_hosts}  # any port: a proxy's is its own
         refuse_service("ASK {}")  # rdflib's grammar is built on import: once here, not in every worker
@@ -137,12 +136,20 @@ class SparqlServer(ThreadingHTTPServer):
                     f"{self.max_queries} queries are running already; try again\n".encode(), {"Retry-After": "1"})
         try:
             return self._fork(text, accept, client)
+        except OSError as err:  # no memory or process slot for a worker: the client may try later
+            return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
+                    f"cannot start a worker: {err.strerror or err}\n".encode(), {"Retry-After": "1"})
         finally:
             self.slots.release()
 
     def _fork(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the worker: never returns into the server's code
             status = 1
             try:
@@ -211,6 +218,8 @@ class SparqlServer(ThreadingHTTPServer):
 
 
 def _hung_up(client: socket.socket) -> bool:
+    """End of stream on the client's socket. A client that half-closes after sending its request
+    (``nc -N``; no HTTP library does) looks the same and loses its answer."""
     try:
         return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
     except BlockingIOError:
