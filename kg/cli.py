@@ -5,7 +5,7 @@
     kg query DIR --file q.rq
     kg query DIR --named officials-by-district [--param district=烈山区]; kg query --list
     kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
-    kg serve DIR [--port N]                SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
+    kg serve DIR [--port N] [--token-file F] SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
     kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
     kg export DIR --to neo4j|gexf|csv|parquet -o OUT   files for graph databases and tables
@@ -84,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from .publish import BuildError
-    from .query import QueryError, format_result, load_store, named_queries, parse_params, run_query
+    from .query import QueryError, format_result, load_store, named_queries, parse_params, refuse_service, run_query
 
     if args.list:
         for q in named_queries().values():
@@ -118,8 +118,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("kg query: give a SPARQL query, --file or --named", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if not args.allow_service:
+            refuse_service(text)  # before a load that takes seconds on a large build
         store = load_store(Path(args.target))
-        answer = run_query(store, text, parse_params(args.param))
+        answer = run_query(store, text, parse_params(args.param), allow_service=args.allow_service)
     except BuildError as err:
         print(f"kg query: {err}", file=sys.stderr)
         return EXIT_DAMAGED
@@ -153,11 +155,23 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .publish import BuildError
     from .query import QueryError, load_store
-    from .serve import make_server
+    from .serve import is_loopback, make_server
 
+    token = os.environ.get("KG_SERVE_TOKEN") or None
+    if args.token_file:
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"kg serve: {args.token_file}: cannot read the token: {getattr(err, 'strerror', None) or err}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        if not token:
+            print(f"kg serve: {args.token_file}: the token file is empty", file=sys.stderr)
+            return EXIT_USAGE
     try:
         store = load_store(Path(args.target))
-        server = make_server(store, args.host, args.port)
+        server = make_server(store, args.host, args.port, cors=args.cors, token=token, timeout=args.timeout,
+                             max_queries=args.max_queries, allow_hosts=args.allow_host)
     except BuildError as err:
         print(f"kg serve: {err}", file=sys.stderr)
         return EXIT_DAMAGED
@@ -167,7 +181,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"kg serve: cannot listen on {args.host}:{args.port}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
+    if not is_loopback(args.host):
+        print(f"kg serve: warning: listening on {args.host}, so other machines can reach it; "
+              + ("the token travels unencrypted (no TLS): put a reverse proxy with HTTPS in front"
+                 if token else "there is no authentication (give --token-file, or a reverse proxy)"),
+              file=sys.stderr, flush=True)
     host, port = server.server_address[:2]
+    host = f"[{host}]" if ":" in host else host
     print(f"SPARQL endpoint: http://{host}:{port}/sparql  ({len(store)} statements; Ctrl-C stops it)", flush=True)
     try:
         server.serve_forever()
@@ -282,6 +302,16 @@ def _count(least: int):
     return count
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
 def _port(text: str) -> int:
     value = _count(0)(text)
     if value > 65535:
@@ -329,12 +359,24 @@ def parser() -> argparse.ArgumentParser:
                    help="bind a named query's variable, e.g. --param district=烈山区 (repeatable)")
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    q.add_argument("--allow-service", action="store_true",
+                   help="run SERVICE clauses (federated queries fetch the IRIs they name; refused by default)")
     q.set_defaults(func=cmd_query)
 
     v = sub.add_parser("serve", help="a SPARQL 1.1 Protocol endpoint over a build, at /sparql")
     v.add_argument("target", help="a build folder or an RDF file")
     v.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one)")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    v.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from this origin (e.g. https://yasgui.triply.cc) read answers (repeatable)")
+    v.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also answer requests for this host name (a LAN name, a reverse proxy's; repeatable)")
+    v.add_argument("--token-file", metavar="FILE",
+                   help="require Authorization: Bearer <the file's text> (or set KG_SERVE_TOKEN)")
+    v.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                   help="stop a query after this long (default 30)")
+    v.add_argument("--max-queries", type=_count(1), default=os.cpu_count() or 1, metavar="N",
+                   help="queries run at once; more get 503 (default: the number of cores)")
     v.set_defaults(func=cmd_serve)
 
     x = sub.add_parser("export", help="files for graph databases and tables: neo4j, gexf, csv, parquet")

@@ -34,6 +34,43 @@ class UnreadableRDF(QueryError, BuildError):
     """An RDF file that does not parse as what its name says (a cut-off or damaged build file)."""
 
 
+class ServiceRefused(QueryError):
+    """The query calls SERVICE: Oxigraph would fetch the IRI it names (any host, internal ones too)."""
+
+
+# Oxigraph lexes keywords by the grammar, so a regular expression over the text cannot tell a
+# keyword from the same letters in a string or IRI (``FILTER(?x<'>"') SERVICE …`` fools any
+# skip-the-literals scan); the word anywhere is the honest test when the grammar is unavailable.
+_SERVICE_WORD = re.compile(r"\bservice\b", re.IGNORECASE)
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query calls SERVICE anywhere (OPTIONAL, UNION, subqueries, FILTER EXISTS …),
+    by rdflib's SPARQL grammar. A query rdflib cannot parse (Oxigraph's LATERAL, RDF 1.2 triple
+    terms) counts as calling SERVICE if the word occurs at all, so failing rdflib is no way past."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def walk(node) -> bool:
+        if isinstance(node, CompValue):
+            return node.name == "ServiceGraphPattern" or any(walk(v) for v in node.values())
+        if isinstance(node, list | tuple | ParseResults):
+            return any(walk(v) for v in node)
+        return False
+
+    try:
+        return walk(parseQuery(text))
+    except Exception:  # whatever stops rdflib (a syntax it lacks, too deep a nesting): fail closed
+        return bool(_SERVICE_WORD.search(text))
+
+
+def refuse_service(text: str) -> None:
+    if uses_service(text):
+        raise ServiceRefused("SERVICE is refused: it makes kg fetch whatever IRI the query names, "
+                             "internal hosts and file: too (`kg query --allow-service` permits it)")
+
+
 def load_store(target: Path) -> ox.Store:
     """A build folder (its ``graph.nq``, ``graph.trig`` …) or any RDF file, in an in-memory store.
     A folder is checked against its manifest first (``BuildError`` for a mixed or damaged one)."""
@@ -76,10 +113,14 @@ class Answer:
         return iter([[_text(t) for t in row] for row in self.rows])
 
 
-def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None) -> Answer:
+def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None,
+              allow_service: bool = False) -> Answer:
     """Run SPARQL over the store's default graph (a build's merged graph; ``GRAPH ?g`` reaches each
     article's). ``params`` bind variables
-    to literals (``{"name": "刘明"}`` fixes ``?name``), which is how named queries take arguments."""
+    to literals (``{"name": "刘明"}`` fixes ``?name``), which is how named queries take arguments.
+    A query that calls SERVICE is refused unless ``allow_service``."""
+    if not allow_service:
+        refuse_service(text)
     subs = {ox.Variable(k): _param(v) for k, v in (params or {}).items()}
     try:
         result = store.query(text, prefixes=PREFIXES, substitutions=subs)

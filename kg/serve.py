@@ -1,17 +1,31 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build, for YASGUI, SPARQLWrapper,
 curl and any other standard client: ``GET /sparql?query=…`` or ``POST /sparql`` (the query as
 ``application/sparql-query`` or as the form field ``query``), answers negotiated by ``Accept``.
+
+It is meant for one machine: queries that call SERVICE are refused (Oxigraph would fetch any IRI
+they name), browsers reach it only from ``--cors`` origins and only under a name it is bound to
+(no DNS rebinding), and each query runs in a forked worker that is killed at its deadline.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+import os
+import re
+import selectors
+import signal
+import socket
+import sys
+import threading
+import time
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
-from .query import PREFIXES
+from .query import PREFIXES, ServiceRefused, refuse_service
 
 RESULT_TYPES = {  # SELECT and ASK answers, first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -27,6 +41,7 @@ GRAPH_TYPES = {  # CONSTRUCT and DESCRIBE answers
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 MAX_QUERY_BYTES = 1 << 20
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def _negotiate(accept: str, offered: dict) -> str:
@@ -38,72 +53,304 @@ def _negotiate(accept: str, offered: dict) -> str:
     return next(iter(offered))
 
 
-def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "kg-sparql"
+def is_loopback(host: str) -> bool:
+    """Whether listening on ``host`` keeps the endpoint to this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any interface
 
-        def log_message(self, fmt, *args):  # quiet: a query log is not what users of kg need
-            pass
 
-        def _send(self, status: int, body: bytes, media: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", f"{media}; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Access-Control-Allow-Origin", "*")  # YASGUI runs in the browser
-            self.end_headers()
-            self.wfile.write(body)
+def _evaluate(store: ox.Store, text: str, accept: str) -> tuple[int, str, bytes]:
+    """What the worker computes: a status, a media type and the body."""
+    try:
+        refuse_service(text)
+        result = store.query(text, prefixes=PREFIXES)
+        if isinstance(result, ox.QueryTriples):
+            media = _negotiate(accept, GRAPH_TYPES)
+            return HTTPStatus.OK, media, ox.serialize(result, format=GRAPH_TYPES[media])
+        media = _negotiate(accept, RESULT_TYPES)
+        return HTTPStatus.OK, media, result.serialize(format=RESULT_TYPES[media])
+    except ServiceRefused as err:
+        return HTTPStatus.BAD_REQUEST, "text/plain", f"{err}\n".encode()
+    except (SyntaxError, ValueError, RuntimeError, OSError) as err:
+        return HTTPStatus.BAD_REQUEST, "text/plain", f"query failed: {err}\n".encode()
 
-        def _error(self, status: int, message: str) -> None:
-            self._send(status, (message + "\n").encode("utf-8"), "text/plain")
 
-        def do_OPTIONS(self):  # CORS preflight of a browser client
-            self.send_response(HTTPStatus.NO_CONTENT)
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-            self.end_headers()
+class SparqlServer(ThreadingHTTPServer):
+    """The endpoint: its settings, and the worker processes of the queries in flight."""
 
-        def do_GET(self):
-            url = urllib.parse.urlsplit(self.path)
-            if url.path != "/sparql":
-                return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
-            query = urllib.parse.parse_qs(url.query).get("query")
-            if not query:
-                return self._error(HTTPStatus.BAD_REQUEST, "give the query as ?query=…")
-            self._answer(query[0])
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops the SYNs of a burst of clients, who then wait 1 s
 
-        def do_POST(self):
-            if urllib.parse.urlsplit(self.path).path != "/sparql":
-                return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_QUERY_BYTES:
-                return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too long")
-            body = self.rfile.read(length).decode("utf-8", errors="replace")
-            kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-            if kind == "application/sparql-query":
-                return self._answer(body)
-            if kind == "application/x-www-form-urlencoded":
-                form = urllib.parse.parse_qs(body)
-                if "update" in form:
-                    return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only")
-                if "query" in form:
-                    return self._answer(form["query"][0])
-                return self._error(HTTPStatus.BAD_REQUEST, "give the query in the form field query")
-            return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                               "send application/sparql-query or application/x-www-form-urlencoded")
+    def __init__(self, store: ox.Store, host: str, port: int, *, cors=(), token: str | None = None,
+                 timeout: float = 30.0, max_queries: int | None = None, allow_hosts=(),
+                 io_timeout: float = 10.0):
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        self.store = store
+        self.cors = frozenset(cors)
+        self.token = token.encode("utf-8") if token else None
+        self.query_timeout = timeout
+        self.max_queries = max_queries or os.cpu_count() or 1
+        self.slots = threading.BoundedSemaphore(self.max_queries)
+        self.workers: set[int] = set()  # pids of the queries running now
+        self._lock = threading.Lock()
+        handler = type("Handler", (Handler,), {"timeout": io_timeout})
+        super().__init__((host, port), handler)
+        self.port = self.server_address[1]
+        self.host_names = {h.lower().strip("[]") for h in (*LOOPBACK_NAMES, host)}
+        self.proxy_names = {h.lower().strip("[]") for h in allow_hosts}  # any port: a proxy's is its own
+        refuse_service("ASK {}")  # rdflib's grammar is built on import: once here, not in every worker
 
-        def _answer(self, text: str) -> None:
-            accept = self.headers.get("Accept") or ""
+    def host_allowed(self, header: str | None) -> bool:
+        """A browser names the host it connects to: a name the endpoint was not given means a page
+        elsewhere rebound its own DNS name to this address. Address literals cannot be rebound."""
+        if not header:
+            return False
+        try:
+            url = urllib.parse.urlsplit("//" + header.strip())
+            name, port = url.hostname, url.port
+        except ValueError:
+            return False
+        if name in self.proxy_names:
+            return True
+        if name is None or (port or 80) != self.port:
+            return False
+        if name in self.host_names:
+            return True
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            return False
+
+    def run(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
+        """Run one query in a forked worker (it shares the loaded store copy-on-write), killed at the
+        deadline or when its client hangs up (then None: no one to answer), so a runaway query
+        cannot keep a core busy."""
+        if not self.slots.acquire(blocking=False):
+            return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
+                    f"{self.max_queries} queries are running already; try again\n".encode(), {"Retry-After": "1"})
+        try:
+            return self._fork(text, accept, client)
+        except OSError as err:  # no memory or process slot for a worker: the client may try later
+            return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
+                    f"cannot start a worker: {err.strerror or err}\n".encode(), {"Retry-After": "1"})
+        finally:
+            self.slots.release()
+
+    def _fork(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if pid == 0:  # the worker: never returns into the server's code
+            status = 1
             try:
-                result = store.query(text, prefixes=PREFIXES)
-                if isinstance(result, ox.QueryTriples):
-                    media = _negotiate(accept, GRAPH_TYPES)
-                    body = ox.serialize(result, format=GRAPH_TYPES[media])
-                else:
-                    media = _negotiate(accept, RESULT_TYPES)
-                    body = result.serialize(format=RESULT_TYPES[media])
-            except (SyntaxError, ValueError, RuntimeError) as err:
-                return self._error(HTTPStatus.BAD_REQUEST, f"query failed: {err}")
-            self._send(HTTPStatus.OK, body, media)
+                # the worker holds no one's socket: a connection the server closes, or whose
+                # client hangs up, must end now, not when this worker does
+                os.closerange(3, write_end)
+                os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
+                code, media, body = _evaluate(self.store, text, accept)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(f"{int(code)} {media}\n".encode() + body)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        with self._lock:
+            self.workers.add(pid)
+        chunks, outcome = [], None
+        deadline = time.monotonic() + self.query_timeout
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(read_end, selectors.EVENT_READ)
+            waiting.register(client, selectors.EVENT_READ)
+            try:
+                while outcome is None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        outcome = "timeout"
+                        break
+                    for key, _ in waiting.select(left):
+                        if key.fileobj is client:
+                            if _hung_up(client):
+                                outcome = "gone"
+                                break
+                            waiting.unregister(client)  # a pipelined next request: no sign of anything
+                        elif chunk := os.read(read_end, 1 << 20):
+                            chunks.append(chunk)
+                        else:
+                            outcome = "done"
+            finally:
+                os.close(read_end)
+                _kill(pid)
+                with self._lock:
+                    self.workers.discard(pid)
+        if outcome == "gone":
+            return None
+        if outcome == "timeout":
+            return (HTTPStatus.GATEWAY_TIMEOUT, "text/plain",
+                    f"the query ran over the {self.query_timeout:g} s limit and was stopped\n".encode(), {})
+        head, sep, body = b"".join(chunks).partition(b"\n")
+        if not sep:
+            return HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain", b"the query's worker died\n", {}
+        code, media = head.decode().split(" ", 1)
+        return int(code), media, body, {}
 
-    return ThreadingHTTPServer((host, port), Handler)
+    def server_close(self) -> None:
+        super().server_close()
+        with self._lock:
+            pids = list(self.workers)
+        for pid in pids:
+            _kill(pid)
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, not socketserver's traceback; a client that went away is not an error."""
+        err = sys.exc_info()[1]
+        if not isinstance(err, ConnectionError | TimeoutError):
+            print(f"kg serve: {client_address[0]}: {type(err).__name__}: {err}", file=sys.stderr)
+
+
+def _hung_up(client: socket.socket) -> bool:
+    """End of stream on the client's socket. A client that half-closes after sending its request
+    (``nc -N``; no HTTP library does) looks the same and loses its answer."""
+    try:
+        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SparqlServer
+    server_version = "kg-sparql"
+
+    def log_message(self, fmt, *args):  # quiet: a query log is not what users of kg need
+        pass
+
+    def _cors_headers(self) -> None:
+        if not self.server.cors:
+            return
+        self.send_header("Vary", "Origin")  # the answer differs by Origin: caches must keep them apart
+        origin = self.headers.get("Origin")
+        if origin in self.server.cors:
+            self.send_header("Access-Control-Allow-Origin", origin)
+
+    def _send(self, status: int, body: bytes, media: str, extra: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", f"{media}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self._cors_headers()
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _error(self, status: int, message: str, extra: dict | None = None) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain", extra)
+
+    def _admitted(self, authenticate: bool = True) -> bool:
+        """Host first (a rebound page learns nothing, not even that a token is wanted), then the token."""
+        if not self.server.host_allowed(self.headers.get("Host")):
+            self._error(HTTPStatus.FORBIDDEN, "this endpoint answers only under the names it listens on "
+                                              "(kg serve --allow-host NAME adds one)")
+            return False
+        if authenticate and self.server.token is not None:
+            given = self.headers.get("Authorization") or ""
+            scheme, _, value = given.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode("utf-8"), self.server.token):
+                self._error(HTTPStatus.UNAUTHORIZED, "give the token as Authorization: Bearer …",
+                            {"WWW-Authenticate": 'Bearer realm="kg"'})
+                return False
+        return True
+
+    def do_OPTIONS(self):  # CORS preflight of a browser client: it carries no credentials
+        if not self._admitted(authenticate=False):
+            return
+        origin = self.headers.get("Origin")
+        if origin is not None and origin not in self.server.cors:
+            return self._error(HTTPStatus.FORBIDDEN, f"origin {origin} is not allowed (kg serve --cors ORIGIN)")
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, POST, OPTIONS")
+        if origin is not None:
+            self._cors_headers()
+            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization")
+            self.send_header("Access-Control-Max-Age", "600")
+        self.end_headers()
+
+    def do_GET(self):
+        if not self._admitted():
+            return
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/sparql":
+            return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
+        query = urllib.parse.parse_qs(url.query).get("query")
+        if not query:
+            return self._error(HTTPStatus.BAD_REQUEST, "give the query as ?query=…")
+        self._answer(query[0])
+
+    def do_POST(self):
+        if not self._admitted():
+            return
+        if urllib.parse.urlsplit(self.path).path != "/sparql":
+            return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
+        announced = self.headers.get("Content-Length")
+        if announced is None:
+            return self._error(HTTPStatus.LENGTH_REQUIRED, "give the body's Content-Length")
+        if not re.fullmatch(r"[0-9]+", announced.strip()):
+            return self._error(HTTPStatus.BAD_REQUEST, f"Content-Length {announced!r} is not a byte count")
+        length = int(announced)
+        if length > MAX_QUERY_BYTES:
+            return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too long")
+        try:
+            raw = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            return self._error(HTTPStatus.REQUEST_TIMEOUT, "the body was shorter than its Content-Length")
+        if len(raw) < length:  # the client closed its side early: there is no one to answer
+            self.close_connection = True
+            return
+        body = raw.decode("utf-8", errors="replace")
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        if kind == "application/sparql-query":
+            return self._answer(body)
+        if kind == "application/x-www-form-urlencoded":
+            form = urllib.parse.parse_qs(body)
+            if "update" in form:
+                return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only")
+            if "query" in form:
+                return self._answer(form["query"][0])
+            return self._error(HTTPStatus.BAD_REQUEST, "give the query in the form field query")
+        return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                           "send application/sparql-query or application/x-www-form-urlencoded")
+
+    def _answer(self, text: str) -> None:
+        answer = self.server.run(text, self.headers.get("Accept") or "", self.connection)
+        if answer is not None:
+            status, media, body, extra = answer
+            self._send(status, body, media, extra)
+
+
+def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878, **options) -> SparqlServer:
+    """The endpoint, bound and not yet serving; ``options`` are :class:`SparqlServer`'s (cors, token,
+    timeout, max_queries, allow_hosts, io_timeout)."""
+    return SparqlServer(store, host, port, **options)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import http.client
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,16 +23,31 @@ from rdflib import Graph
 from kg.serve import make_server
 
 PEOPLE = "SELECT ?n WHERE { ?p a schema:Person ; rdfs:label ?n } ORDER BY ?n"
+# every triple against every triple against every triple: ~10^11 rows for the seeds, hours of work
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@contextlib.contextmanager
+def serving(store, **options):
+    server = make_server(store, "127.0.0.1", 0, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
-def endpoint(store):
-    server = make_server(store, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+def server(store):
+    with serving(store) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def endpoint(server):
+    return f"http://127.0.0.1:{server.server_address[1]}/sparql"
 
 
 def _get(url: str, query: str, accept: str | None = None):
@@ -126,3 +148,314 @@ def test_kg_serve_on_a_folder_without_a_build_fails_clearly(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "run `kg build` first" in done.stderr
+
+
+def _ask(port: int, method: str = "GET", query: str | None = PEOPLE, headers: dict | None = None,
+         body: bytes | None = None):
+    """(status, headers, body) of one request; no exception for 4xx/5xx, any header settable."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        path = "/sparql" + ("?" + urllib.parse.urlencode({"query": query}) if query and method == "GET" else "")
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.headers, resp.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """What the server answers to these exact bytes, read until it closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+        return out
+
+
+def _wait_for(condition, what: str, limit: float = 20.0):
+    """Poll until condition() is true: the server's own state says when, not a guessed sleep."""
+    end = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < end, f"never happened: {what}"
+        time.sleep(0.01)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+# -- SERVICE ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listener():
+    """A port that records whether anything connected to it: where a SERVICE clause points."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    yield sock
+    sock.close()
+
+
+def _contacted(sock: socket.socket) -> bool:
+    try:
+        sock.accept()[0].close()
+        return True
+    except BlockingIOError:
+        return False
+
+
+@pytest.mark.parametrize("shape", [
+    "SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}",
+    "select * where {{ service <{iri}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?s a schema:Person OPTIONAL {{ SERVICE SILENT <{iri}> {{ ?s ?q ?r }} }} }}",
+    "SELECT * WHERE {{ {{ ?s a schema:Person }} UNION {{ SERVICE <{iri}> {{ ?s ?q ?r }} }} }}",
+    "SELECT * WHERE {{ ?s a schema:Person {{ SELECT ?s WHERE {{ SeRvIcE <{iri}> {{ ?s ?q ?r }} }} }} }}",
+    "ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{iri}> {{ ?s ?p ?o }} }} }}",
+    # a scanner that skips <…> as an IRI would skip from < to the > in the string, and miss it
+    "SELECT * WHERE {{ ?s ?p ?o FILTER(?s<'>\"') SERVICE SILENT <{iri}> {{ ?s ?p ?o }} FILTER(?o = \"a\") }}",
+    # LATERAL is Oxigraph's and rdflib cannot parse it: that must not make SERVICE runnable
+    "SELECT * WHERE {{ ?s a schema:Person LATERAL {{ SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?q ?r }} }} }} }}",
+])
+def test_service_is_refused_and_nothing_is_fetched(server, listener, shape):
+    iri = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    status, _, body = _ask(server.port, query=shape.format(iri=iri))
+    assert status == 400
+    assert body.startswith("SERVICE is refused")
+    assert not _contacted(listener)
+
+
+def test_service_of_a_file_iri_is_refused_with_a_400(server):
+    status, _, body = _ask(server.port, query="ASK { SERVICE <file:///etc/passwd> { ?s ?p ?o } }")
+    assert (status, body.startswith("SERVICE is refused")) == (400, True)
+
+
+@pytest.mark.parametrize("query", [
+    'ASK { ?p rdfs:label ?n FILTER(?n != "SERVICE <http://127.0.0.1:1/> { ?s ?p ?o }") }',
+    "ASK { ?p ?q ?r FILTER(?q != <http://example.org/SERVICE>) }",
+    "SELECT ?service WHERE { ?service a schema:Person } LIMIT 1",
+    # rdflib cannot parse LATERAL: without the word SERVICE it runs
+    "SELECT ?n WHERE { ?p a schema:Person LATERAL { SELECT ?n WHERE { ?p rdfs:label ?n } LIMIT 1 } }",
+])
+def test_the_word_service_outside_a_service_clause_runs(server, query):
+    status, _, body = _ask(server.port, query=query)
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer.get("boolean") is True or answer["results"]["bindings"]
+
+
+def test_kg_query_refuses_service_unless_allowed(out_dir, endpoint):
+    # the SERVICE is this test's own endpoint: --allow-service really federates through it
+    query = f"SELECT ?n WHERE {{ SERVICE <{endpoint}> {{ ?p a schema:Person ; rdfs:label ?n }} }}"
+    cmd = [sys.executable, "-m", "kg.cli", "query", str(out_dir), query, "--format", "csv"]
+    refused = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("kg query: SERVICE is refused") and refused.stderr.count("\n") == 1
+    allowed = subprocess.run(cmd + ["--allow-service"], capture_output=True, text=True, timeout=120)
+    assert allowed.returncode == 0, allowed.stderr
+    assert {"刘明", "孙露露"} <= set(allowed.stdout.split())
+
+
+def test_kg_query_with_service_to_a_file_fails_in_one_line(out_dir):
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(out_dir),
+                           "ASK { SERVICE <file:///etc/passwd> { ?s ?p ?o } }", "--allow-service"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.startswith("kg query: the query failed") and "Traceback" not in done.stderr
+
+
+# -- who may ask ------------------------------------------------------------------------------
+
+
+def test_no_cors_header_by_default(server):
+    status, headers, _ = _ask(server.port, headers={"Origin": "https://pages.example"})
+    assert status == 200
+    assert "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = _ask(server.port, "OPTIONS", headers={
+        "Origin": "https://pages.example", "Access-Control-Request-Method": "POST"})
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+
+
+def test_cors_echoes_only_the_origins_given(store):
+    with serving(store, cors=["https://yasgui.example", "http://localhost:3000"]) as srv:
+        status, headers, _ = _ask(srv.port, headers={"Origin": "https://yasgui.example"})
+        assert status == 200
+        assert headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        assert headers["Vary"] == "Origin"
+        _, headers, _ = _ask(srv.port, headers={"Origin": "https://yasgui.example.evil"})
+        assert "Access-Control-Allow-Origin" not in headers and headers["Vary"] == "Origin"
+
+        status, headers, body = _ask(srv.port, "OPTIONS", headers={
+            "Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization"})
+        assert status == 204, body
+        assert headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        assert "POST" in headers["Access-Control-Allow-Methods"]
+        allowed = {h.strip().lower() for h in headers["Access-Control-Allow-Headers"].split(",")}
+        assert {"content-type", "authorization"} <= allowed
+        status, headers, _ = _ask(srv.port, "OPTIONS", headers={
+            "Origin": "https://other.example", "Access-Control-Request-Method": "POST"})
+        assert status == 403 and "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.parametrize("host", ["rebound.example:{port}", "127.0.0.1:{other}", "localhost", "", "[::1"])
+def test_a_host_the_server_was_not_given_is_403(server, host):
+    header = host.format(port=server.port, other=server.port + 1 if server.port < 65535 else 1)
+    status, _, body = _ask(server.port, headers={"Host": header})
+    assert status == 403
+    assert "answers only under the names" in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}"])
+def test_the_bound_names_are_answered(server, host):
+    status, _, body = _ask(server.port, headers={"Host": host.format(port=server.port)})
+    assert status == 200 and "刘明" in body
+
+
+def test_allow_host_adds_a_name_on_any_port(store):
+    with serving(store, allow_hosts=["kg.lan"]) as srv:
+        assert _ask(srv.port, headers={"Host": f"kg.lan:{srv.port}"})[0] == 200
+        assert _ask(srv.port, headers={"Host": "kg.lan"})[0] == 200  # as a reverse proxy on port 80 passes it
+        assert _ask(srv.port, headers={"Host": f"other.lan:{srv.port}"})[0] == 403
+
+
+def test_a_token_is_required_when_set(store):
+    with serving(store, token="s3cret-token") as srv:
+        status, headers, _ = _ask(srv.port)
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+        assert _ask(srv.port, headers={"Authorization": "Bearer s3cret-tokeN"})[0] == 401
+        assert _ask(srv.port, headers={"Authorization": "Basic s3cret-token"})[0] == 401
+        status, _, body = _ask(srv.port, headers={"Authorization": "Bearer s3cret-token"})
+        assert status == 200 and "刘明" in body
+        # a preflight carries no credentials, so it must not need them
+        status, _, _ = _ask(srv.port, "OPTIONS", headers={"Access-Control-Request-Method": "GET"})
+        assert status == 204
+
+
+def _serve_cli(out_dir, *extra, env=None):
+    return subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", str(out_dir), "--port", "0", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_kg_serve_token_file_and_the_warning_off_loopback(out_dir, tmp_path):
+    secret = tmp_path / "token"
+    secret.write_text("tok-0123456789\n", encoding="utf-8")
+    proc = _serve_cli(out_dir, "--host", "0.0.0.0", "--token-file", str(secret))
+    try:
+        warning = proc.stderr.readline()
+        assert warning.startswith("kg serve: warning: listening on 0.0.0.0"), warning
+        port = int(proc.stdout.readline().split()[2].rsplit(":", 1)[1].split("/")[0])
+        assert _ask(port)[0] == 401
+        assert _ask(port, headers={"Authorization": "Bearer tok-0123456789"})[0] == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_kg_serve_on_loopback_warns_of_nothing_and_reads_the_token_from_the_environment(out_dir):
+    proc = _serve_cli(out_dir, env={**os.environ, "KG_SERVE_TOKEN": "env-token"})
+    try:
+        port = int(proc.stdout.readline().split()[2].rsplit(":", 1)[1].split("/")[0])
+        assert _ask(port)[0] == 401
+        assert _ask(port, headers={"Authorization": "Bearer env-token"})[0] == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "warning" not in err
+
+
+@pytest.mark.parametrize("content, problem", [("", "is empty"), (None, "cannot read the token")])
+def test_kg_serve_with_a_bad_token_file_fails_clearly(out_dir, tmp_path, content, problem):
+    secret = tmp_path / "token"
+    if content is not None:
+        secret.write_text(content, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(out_dir), "--port", "0", "--token-file", str(secret)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"kg serve: {secret}: ") and problem in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+# -- how much it may cost ---------------------------------------------------------------------
+
+
+def test_a_runaway_query_is_stopped_at_the_deadline_and_its_worker_is_gone(store):
+    with serving(store, timeout=1) as srv:
+        answer = {}
+        asking = threading.Thread(target=lambda: answer.update(r=_ask(srv.port, query=RUNAWAY)))
+        asking.start()
+        _wait_for(lambda: srv.workers, "a worker started")
+        (pid,) = srv.workers
+        asking.join(timeout=30)
+        status, _, body = answer["r"]
+        assert status == 504 and "1 s limit" in body
+        assert not srv.workers and _gone(pid)
+        status, _, body = _ask(srv.port)
+        assert status == 200 and "刘明" in body
+
+
+def test_a_client_that_hangs_up_stops_its_query(store):
+    with serving(store, timeout=600) as srv:
+        sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        path = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n\r\n".encode())
+        _wait_for(lambda: srv.workers, "a worker started")
+        (pid,) = srv.workers
+        sock.close()
+        _wait_for(lambda: not srv.workers and _gone(pid), "the worker killed")
+
+
+def test_over_max_queries_is_503_with_retry_after(store):
+    with serving(store, max_queries=1) as srv:
+        sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        path = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n\r\n".encode())
+        _wait_for(lambda: srv.workers, "a worker started")
+        status, headers, body = _ask(srv.port)
+        assert status == 503 and headers["Retry-After"].isdigit() and "1 queries are running" in body
+        sock.close()
+        _wait_for(lambda: not srv.workers, "the first query stopped")
+        assert _ask(srv.port)[0] == 200
+
+
+def test_twenty_concurrent_clients_are_all_answered(store):
+    with serving(store, max_queries=20) as srv:
+        start, answers = threading.Barrier(20), []
+
+        def client():
+            start.wait()
+            answers.append(_ask(srv.port))
+
+        threads = [threading.Thread(target=client) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert [a[0] for a in answers] == [200] * 20
+        assert all("刘明" in a[2] for a in answers)
+
+
+def _post_head(port: int, length: str | None) -> bytes:
+    head = f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/sparql-query\r\n"
+    return (head + (f"Content-Length: {length}\r\n" if length is not None else "") + "\r\n").encode()
+
+
+def test_a_body_shorter_than_its_content_length_times_out(store):
+    with serving(store, io_timeout=0.5) as srv:
+        answer = _raw(srv.port, _post_head(srv.port, "1000") + b"ASK { ?s ?p ?o }")
+        assert answer.startswith(b"HTTP/1.0 408")
+        assert _ask(srv.port)[0] == 200
+
+
+@pytest.mark.parametrize("length, status", [
+    ("-5", b"HTTP/1.0 400 Bad Request"), ("abc", b"HTTP/1.0 400 Bad Request"), ("0x10", b"HTTP/1.0 400 Bad Request"),
+    (None, b"HTTP/1.0 411 Length Required")])
+def test_a_bad_or_missing_content_length(server, length, status):
+    answer = _raw(server.port, _post_head(server.port, length) + b"ASK { ?s ?p ?o }")
+    assert answer.split(b"\r\n", 1)[0] == status
