@@ -39,7 +39,8 @@ def shown(path: str) -> str:
     """``path`` as it can be written to JSON, RDF and a terminal's UTF-8. A name that is not UTF-8
     (a Windows zip unpacked on Linux) reaches Python as lone surrogates, which every encoder
     refuses; each such component is decoded as GB18030, the usual encoding of those names, or,
-    when that fails too, as UTF-8 with U+FFFD for its bad bytes. The real path stays for reading."""
+    when that fails too, as UTF-8 with its bad bytes written %FF, as in a URL (U+FFFD would lose
+    which bytes they were, and is no character of an IRI). The real path stays for reading."""
     try:
         path.encode("utf-8")
         return path
@@ -48,7 +49,7 @@ def shown(path: str) -> str:
     try:
         raw = os.fsencode(path)
     except UnicodeEncodeError:  # a surrogate no file name can hold: given so, not read from disk
-        return _SURROGATE.sub("\ufffd", path)
+        return _SURROGATE.sub(lambda m: f"%u{ord(m.group(0)):04X}", path)
     return "/".join(_shown_part(part) for part in raw.split(b"/"))
 
 
@@ -58,7 +59,10 @@ def _shown_part(part: bytes) -> str:
             return part.decode(encoding)
         except UnicodeDecodeError:
             pass
-    return part.decode("utf-8", "replace")
+    return part.decode("utf-8", "kg-percent")
+
+
+codecs.register_error("kg-percent", lambda err: ("".join(f"%{b:02X}" for b in err.object[err.start:err.end]), err.end))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -415,7 +419,7 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
         if bad_name is not None and str(bad_name) not in reported:
             reported.add(str(bad_name))
             yield Problem(shown(str(bad_name)), "name is not valid UTF-8 (a Windows zip unpacked here?): read, and "
-                                                "shown decoded as GB18030 or with U+FFFD", skipped=False)
+                                                "shown decoded as GB18030 or with %XX for its bad bytes", skipped=False)
         try:
             sources, problems = read_file(item, max_bytes)
         except (OSError, ValueError, UnicodeDecodeError, LookupError) as err:
