@@ -2,19 +2,22 @@
 
 Pages come as plain text (``.txt``), HTML saved from a site (``.html``/``.htm``, or a ``.txt``
 that is HTML), or JSON Lines of scraped pages (``.jsonl``: one ``{"id", "text", "date", "source"}``
-object a line). Bytes are decoded as UTF-8 (with or without BOM), UTF-16, or what
-charset-normalizer detects (GB18030 for GBK/GB2312, Big5 …). A file that cannot be read becomes a
-``Problem`` naming the file and the reason, and the run goes on; bytes that had to be replaced are
-reported with their offset, never dropped in silence.
+object a line). Bytes are decoded as UTF-8 (with or without BOM), UTF-16, UTF-32, or what
+charset-normalizer detects (GB18030 for GBK/GB2312, Big5, UTF-16 without BOM …). A file that cannot
+be read becomes a ``Problem`` naming the file and the reason, and the run goes on; bytes that had to
+be replaced are reported with their offset, never dropped in silence. Only regular files are read,
+and never more than the size limit, so a FIFO or a link to a device cannot hang or exhaust a run.
 """
 
 from __future__ import annotations
 
 import codecs
+import datetime
 import hashlib
 import json
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -32,35 +35,102 @@ INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 16 * 1024 * 1024
 
 
+def shown(path: str) -> str:
+    """``path`` as it can be written to JSON, RDF and a terminal's UTF-8. A name that is not UTF-8
+    (a Windows zip unpacked on Linux) reaches Python as lone surrogates, which every encoder
+    refuses; each such component is decoded as GB18030, the usual encoding of those names, or,
+    when that fails too, as UTF-8 with its bad bytes written %FF, as in a URL (U+FFFD would lose
+    which bytes they were, and is no character of an IRI). The real path stays for reading."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate no file name can hold: given so, not read from disk
+        return _SURROGATE.sub(lambda m: f"%u{ord(m.group(0)):04X}", path)
+    return "/".join(_shown_part(part) for part in raw.split(b"/"))
+
+
+def _shown_part(part: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return part.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return part.decode("utf-8", "kg-percent")
+
+
+codecs.register_error("kg-percent", lambda err: ("".join(f"%{b:02X}" for b in err.object[err.start:err.end]), err.end))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _bad_name(path: Path) -> Path | None:
+    """The first part of ``path`` (a folder, or the file itself) whose name is not UTF-8."""
+    try:
+        str(path).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    for n in range(1, len(path.parts) + 1):
+        if _SURROGATE.search(path.parts[n - 1]):
+            return Path(*path.parts[:n])
+    return path
+
+
 def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Problem]:
-    """Yield input files in a stable order; folders are walked for pages."""
+    """Yield input files in a stable order; folders are walked for pages. Anything that is not a
+    folder is yielded for ``read_file`` to accept or refuse (a FIFO, a device …)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             seen: set[tuple[int, int]] = set()
-            for root, dirs, files in os.walk(path, followlinks=True):
+            unreadable: list[OSError] = []  # os.walk reports a folder it cannot list here, then goes on
+            for root, dirs, files in os.walk(path, onerror=unreadable.append, followlinks=True):
+                yield from _unreadable_folders(unreadable)
                 st = os.stat(root)
                 if (st.st_dev, st.st_ino) in seen:  # a symlink loop
                     dirs[:] = []
-                    yield Problem(root, "directory visited twice (symbolic link loop); skipped")
+                    yield Problem(shown(root), "directory visited twice (symbolic link loop); skipped")
                     continue
                 seen.add((st.st_dev, st.st_ino))
                 dirs.sort()
                 for name in sorted(files):
                     if Path(name).suffix.lower() in INPUT_SUFFIXES:
                         yield Path(root) / name
-        elif path.is_file():
+            yield from _unreadable_folders(unreadable)
+        elif os.path.exists(path):
             yield path
         else:
-            yield Problem(str(path), "no such file or folder")
+            yield Problem(shown(str(path)), "no such file or folder")
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[Problem]:
+    for err in errors:
+        yield Problem(shown(str(err.filename)), f"folder not readable ({err.strerror or err}); its pages skipped")
+    errors.clear()
 
 
 def decode(data: bytes) -> tuple[str, str, list[int]]:
-    """Bytes → (text, encoding, byte offsets of sequences that had to be replaced by U+FFFD)."""
+    """Bytes → (text, encoding, byte offsets of sequences that had to be replaced by U+FFFD).
+    Raises ``ValueError`` for bytes that are no text."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16, whose BOM starts it
+        return _decode(data, "utf-32")
     if data.startswith(b"\xef\xbb\xbf"):
         return _decode(data[3:], "utf-8-sig", offset=3)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16")
+    if b"\x00" in data[:4096]:
+        # UTF-16 without BOM has a NUL in every ASCII character; anything else with NULs is binary
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
+            raise ValueError("binary file (NUL bytes), not a text page")
+        return _decode(data, codecs.lookup(best.encoding).name)
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
@@ -152,36 +222,80 @@ def html_text(markup: str) -> str:
     return parser.text()
 
 
+# A page saved from a browser starts with its doctype or <html>, perhaps after comments
+# (<!-- saved from url=… -->) or an XML declaration, however long its <head> is.
+_HTML_START = re.compile(r"\ufeff?\s*(?:(?:<!--.*?-->|<\?xml[^>]*>)\s*)*<(?:!doctype\s+html|html|head|meta|body)[\s>/]",
+                         re.IGNORECASE | re.DOTALL)
+_HTML_ELEMENTS = r"p|div|body|html|head|span|table|tr|td|li|ul|ol|h[1-6]|a|title|section|article|strong|font|center"
+_HTML_OPEN = re.compile(rf"<({_HTML_ELEMENTS})[\s>]", re.IGNORECASE)
+_HTML_CLOSE = re.compile(rf"</({_HTML_ELEMENTS})\s*>", re.IGNORECASE)
+
+
 def _looks_like_html(text: str) -> bool:
-    head = text[:2000].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|p|div)[\s>]", head)) and "</" in head
+    """HTML when it starts as a saved page does, or when anywhere in it an element is opened and
+    later closed (a fragment of scraped markup): a plain page that quotes one ``<p>`` is not."""
+    if _HTML_START.match(text):
+        return True
+    if "</" not in text:
+        return False
+    opened: dict[str, int] = {}
+    for m in _HTML_OPEN.finditer(text):
+        opened.setdefault(m.group(1).lower(), m.start())
+    return any(opened.get(m.group(1).lower(), m.start()) < m.start() for m in _HTML_CLOSE.finditer(text))
 
 
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[list[Source], list[Problem]]:
-    """One file → its pages (one, or one a line of JSON Lines) and the warnings about it."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (kg build --max-bytes)")
-    data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError("binary file (NUL bytes), not a text page")
+    """One file → its pages (one, or one a line of JSON Lines) and the warnings about it. Records
+    name it by ``shown(path)``."""
+    data = _read_bytes(path, max_bytes)
     text, encoding, bad = decode(data)
+    where = shown(str(path))
     problems = []
     if bad:
-        where = ", ".join(str(b) for b in bad[:5]) + (" …" if len(bad) > 5 else "")
-        problems.append(Problem(str(path), f"{len(bad)} undecodable byte sequence{'s' if len(bad) > 1 else ''} "
-                                           f"({encoding}) at byte {where} replaced by U+FFFD", skipped=False))
+        at = ", ".join(str(b) for b in bad[:5]) + (" …" if len(bad) > 5 else "")
+        problems.append(Problem(where, f"{len(bad)} undecodable byte sequence{'s' if len(bad) > 1 else ''} "
+                                       f"({encoding}) at byte {at} replaced by U+FFFD", skipped=False))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     suffix = path.suffix.lower()
+    name = shown(path.name)
     if suffix in JSONL_SUFFIXES:
-        sources, more = _jsonl_pages(path, text, encoding)
+        sources, more = _jsonl_pages(where, name, text, encoding)
         return sources, problems + more
     if suffix in HTML_SUFFIXES or _looks_like_html(text):
-        return [Source(path=str(path), name=path.name, text=html_text(text), encoding=encoding, format="html")], problems
-    return [Source(path=str(path), name=path.name, text=text, encoding=encoding)], problems
+        return [Source(path=where, name=name, text=html_text(text), encoding=encoding, format="html")], problems
+    return [Source(path=where, name=name, text=text, encoding=encoding)], problems
 
 
-def _jsonl_pages(path: Path, text: str, encoding: str) -> tuple[list[Source], list[Problem]]:
+_NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``max_bytes``. It is opened without
+    blocking (a FIFO would wait for a writer forever) and read no further than the limit, since
+    its size can lie (/proc, a file still being written)."""
+    _refuse_special(path, os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        st = os.fstat(fd)
+        _refuse_special(path, st.st_mode)  # replaced since the stat above
+        if st.st_size > max_bytes:
+            raise ValueError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit (kg build --max-bytes)")
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"file grew while read, over the {max_bytes:,}-byte limit (kg build --max-bytes)")
+    return data
+
+
+def _refuse_special(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((what for test, what in _NOT_REGULAR if test(mode)), "not a regular file")
+    link = f" (symbolic link to {shown(os.path.realpath(path))})" if os.path.islink(path) else ""
+    raise ValueError(f"{kind}{link}, not a page; skipped")
+
+
+def _jsonl_pages(where: str, file_name: str, text: str, encoding: str) -> tuple[list[Source], list[Problem]]:
     sources, problems = [], []
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -191,17 +305,40 @@ def _jsonl_pages(path: Path, text: str, encoding: str) -> tuple[list[Source], li
             if not isinstance(page, dict) or not isinstance(page.get("text"), str):
                 raise ValueError('not an object with a "text" string')
         except ValueError as err:
-            problems.append(Problem(f"{path}:{n}", f"line skipped: {err}"))
+            problems.append(Problem(f"{where}:{n}", f"line skipped: {err}"))
             continue
-        name = f"{path.name}#{page.get('id', n)}"
-        body = html_text(page["text"]) if _looks_like_html(page["text"]) else page["text"]
+        except RecursionError:
+            problems.append(Problem(f"{where}:{n}", "line skipped: nested too deeply to read"))
+            continue
+        fixed = [k for k in ("id", "text", "date", "url", "site", "source")
+                 if isinstance(page.get(k), str) and _SURROGATE.search(page[k])]
+        if fixed:
+            # json.loads accepts "\ud800" escapes; no encoder takes the lone surrogate they make
+            page.update({k: _SURROGATE.sub("\ufffd", page[k]) for k in fixed})
+            problems.append(Problem(f"{where}:{n}", f"lone surrogate escape in {', '.join(fixed)} replaced by U+FFFD",
+                                    skipped=False))
         date = page.get("date") if isinstance(page.get("date"), str) else None
+        if date and not re.fullmatch(r"\d{4}-\d\d-\d\d", date[:10]):
+            date = None
+        elif date and not _real_date(date[:10]):  # an ill-typed xsd:date that kg validate rejects
+            problems.append(Problem(f"{where}:{n}", f"impossible date {date!r} dropped", skipped=False))
+            date = None
+        body = html_text(page["text"]) if _looks_like_html(page["text"]) else page["text"]
         fields = {k: v.strip() for k, v in page.items() if k in ("url", "site", "source") and isinstance(v, str)}
-        sources.append(Source(path=f"{path}:{n}", name=name, text=body, encoding=encoding, format="jsonl",
-                              date=date if date and re.fullmatch(r"\d{4}-\d\d-\d\d", date[:10]) else None,
+        sources.append(Source(path=f"{where}:{n}", name=f"{file_name}#{page.get('id', n)}", text=body,
+                              encoding=encoding, format="jsonl",
+                              date=date,
                               site=fields.get("site") or _host(fields.get("url", "")),
                               outlet=fields.get("source") or None))
     return sources, problems
+
+
+def _real_date(iso: str) -> bool:
+    try:
+        datetime.date.fromisoformat(iso)
+        return True
+    except ValueError:
+        return False
 
 
 def _host(url: str) -> str | None:
@@ -214,13 +351,18 @@ def _host(url: str) -> str | None:
 DATE_IN_NAME = re.compile(r"(?<!\d)(20\d\d|19\d\d)[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
-def date_in_path(path: Path) -> str | None:
-    """A page's date from its file or folder name (2021-11-23, 20211123, 2021年11月23日), nearest first."""
+def date_in_path(path: Path) -> tuple[str | None, str | None]:
+    """A page's date from its file or folder name (2021-11-23, 20211123, 2021年11月23日), nearest
+    first, and the first impossible one passed over (2021-02-31), to be reported."""
+    impossible = None
     for part in reversed(path.parts):
         m = DATE_IN_NAME.search(part)
         if m:
-            return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    return None
+            date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+            if _real_date(date):
+                return date, impossible
+            impossible = impossible or m.group(0)
+    return None, impossible
 
 
 FOLDER_SETTINGS = "kg.toml"
@@ -236,9 +378,9 @@ def folder_settings(folder: Path) -> tuple[dict, Problem | None]:
             with path.open("rb") as fh:
                 settings = tomllib.load(fh)
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            return {}, Problem(str(path), f"invalid settings file: {err}", "read", skipped=False)
+            return {}, Problem(shown(str(path)), f"invalid settings file: {err}", "read", skipped=False)
         if "jurisdiction" in settings and not isinstance(settings["jurisdiction"], str):
-            return {}, Problem(str(path), "jurisdiction must be a string such as \"淮北市烈山区\"", "read", skipped=False)
+            return {}, Problem(shown(str(path)), "jurisdiction must be a string such as \"淮北市烈山区\"", "read", skipped=False)
         return settings, None
     if folder.parent == folder:
         return {}, None
@@ -274,14 +416,19 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
         if isinstance(item, Problem):
             yield item
             continue
+        bad_name = _bad_name(item)
+        if bad_name is not None and str(bad_name) not in reported:
+            reported.add(str(bad_name))
+            yield Problem(shown(str(bad_name)), "name is not valid UTF-8 (a Windows zip unpacked here?): read, and "
+                                                "shown decoded as GB18030 or with %XX for its bad bytes", skipped=False)
         try:
             sources, problems = read_file(item, max_bytes)
         except (OSError, ValueError, UnicodeDecodeError, LookupError) as err:
-            yield Problem(str(item), getattr(err, "strerror", None) or str(err) or type(err).__name__)
+            yield Problem(shown(str(item)), getattr(err, "strerror", None) or str(err) or type(err).__name__)
             continue
         yield from problems
         if not sources and not problems:
-            yield Problem(str(item), "empty file")
+            yield Problem(shown(str(item)), "empty file")
             continue
         settings, problem = folder_settings(item.resolve().parent)
         if problem is not None and problem.path not in reported:
@@ -301,5 +448,8 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
                 continue
             seen_text[digest] = source.path
             source.jurisdiction = settings.get("jurisdiction")
-            source.date = source.date or date_in_path(item)
+            if not source.date:
+                source.date, impossible = date_in_path(item)
+                if impossible:
+                    yield Problem(source.path, f"impossible date {impossible!r} in its name; not used", skipped=False)
             yield source

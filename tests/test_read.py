@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from conftest import SEEDS, seed_text
@@ -371,3 +373,72 @@ def test_text_and_html_pages_have_no_site_or_outlet(tmp_path):
     (tmp_path / "b.html").write_text(HTML_PAGE, encoding="utf-8")
     items = _read(tmp_path)
     assert [(i.format, i.site, i.outlet) for i in items] == [("text", None, None), ("html", None, None)]
+
+
+# --- hostile input (issue 15); the builds around them are in test_bad_input.py ---------------------
+
+
+def test_a_name_with_terminal_escapes_is_read_normally(tmp_path):
+    path = tmp_path / "\x1b[31m红色\x1b[0m.txt"
+    path.write_text(PAGE_LIESHAN, encoding="utf-8")
+    [source] = _read(tmp_path)
+    assert isinstance(source, Source) and source.text == PAGE_LIESHAN and source.name == path.name
+
+
+def test_a_plain_page_that_quotes_a_tag_is_not_html(tmp_path):
+    path = tmp_path / "plain.txt"
+    text = PAGE_LIESHAN + "网页中用<p>标记段落，用</div>结束一个区块。\n"  # opened once, and a close never opened
+    path.write_text(text, encoding="utf-8")
+    [source] = _read(path)
+    assert source.format == "text" and source.text == text
+
+
+def test_html_after_a_long_comment_is_recognised(tmp_path):
+    path = tmp_path / "saved.txt"
+    path.write_text("<!-- " + "保存自网页 " * 600 + "-->\n" + HTML_PAGE.removeprefix("<!DOCTYPE html>"), encoding="utf-8")
+    [source] = _read(path)
+    assert source.format == "html" and source.text.startswith("烈山经济开发区 推行“一卡”服务")
+
+
+def test_a_json_lines_id_with_a_lone_surrogate_is_named_with_a_replacement_character(tmp_path):
+    path = tmp_path / "scraped.jsonl"
+    path.write_text('{"id": "a\\udc00", "text": "本报讯 区委书记王明主持会议。"}\n', encoding="utf-8")
+    source, warning = sorted(_read(path), key=lambda i: isinstance(i, Problem))
+    assert source.name == "scraped.jsonl#a\ufffd"
+    assert warning.path == f"{path}:1" and "lone surrogate escape in id" in warning.message and not warning.skipped
+
+
+def test_a_socket_is_skipped_naming_what_it_is(tmp_path):
+    import socket
+
+    folder = Path("/tmp") / f"kg-sock-{os.getpid()}"  # a socket path must be short
+    folder.mkdir()
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(folder / "s.txt"))
+            [problem] = _read(folder)
+        assert problem.message == "a socket, not a page; skipped"
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_file_whose_size_lies_is_read_no_further_than_the_limit(tmp_path):
+    (tmp_path / "status.txt").symlink_to("/proc/self/status")  # size 0, about a kilobyte of text
+    [problem] = list(read([str(tmp_path)], max_bytes=200))
+    assert "grew while read, over the 200-byte limit" in problem.message
+
+
+def test_an_impossible_date_in_a_name_is_passed_over_for_its_folders(tmp_path):
+    folder = tmp_path / "2021-11-23"
+    folder.mkdir()
+    (folder / "2021-02-31.txt").write_text(PAGE_LIESHAN, encoding="utf-8")
+    warning, source = _read(tmp_path)
+    assert source.date == "2021-11-23"
+    assert warning.message == "impossible date '2021-02-31' in its name; not used" and not warning.skipped
+
+
+def test_utf16_without_bom_and_nearly_no_ascii_is_read(tmp_path):
+    text = "烈山区召开会议。区委书记王明主持会议并讲话。\n" * 20  # a NUL only in each line break
+    (tmp_path / "le.txt").write_bytes(text.encode("utf-16-le"))
+    [source] = _read(tmp_path)
+    assert source.text == text and source.encoding == "utf-16-le"
