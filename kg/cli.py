@@ -52,8 +52,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"kg build: --jurisdiction {args.jurisdiction!r} names no division kg can place "
                   "(unknown, or a name several divisions share: add its city, e.g. 福州市鼓楼区)", file=sys.stderr)
             return EXIT_USAGE
-    if args.date and not re.fullmatch(r"\d{4}(-\d\d-\d\d)?", args.date):
-        print(f"kg build: --date {args.date!r}: write YYYY-MM-DD or YYYY", file=sys.stderr)
+    if args.date and not _is_date(args.date):
+        print(f"kg build: --date {args.date!r}: write a real date as YYYY-MM-DD, or a year YYYY", file=sys.stderr)
         return EXIT_USAGE
     cache_dir = None if args.no_cache else Path(args.cache) if args.cache else out / ".cache"
     if args.scheduler and args.executor != "dask":
@@ -80,6 +80,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     if any(p.skipped for p in problems) or args.strict and problems:
         return EXIT_SKIPPED
     return EXIT_OK
+
+
+def _is_date(text: str) -> bool:
+    import datetime
+
+    if re.fullmatch(r"\d{4}", text):
+        return True
+    try:
+        return re.fullmatch(r"\d{4}-\d\d-\d\d", text) is not None and bool(datetime.date.fromisoformat(text))
+    except ValueError:  # 2021-02-31
+        return False
 
 
 def cmd_query(args: argparse.Namespace) -> int:

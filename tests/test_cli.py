@@ -277,3 +277,11 @@ def test_explain_a_file_of_json_lines_that_are_not_kgs_records(tmp_path, capsys)
         assert status == 6, stray
         err = capsys.readouterr().err
         assert err == f"kg explain: {bad}, line {len(lines) + 1}: not an entity or fact record of kg\n"
+
+
+def test_date_option_takes_real_dates_only(tmp_path, capsys):
+    for bad in ("2021-02-31", "2021-13-01", "21-01-01", "2021/01/01"):
+        assert main(["build", str(PLAIN_PAGE), "-o", str(tmp_path / "out"), "--date", bad, "-q"]) == 2, bad
+        assert capsys.readouterr().err.startswith(f"kg build: --date '{bad}': write a real date"), bad
+    assert not (tmp_path / "out").exists()
+    assert main(["build", str(PLAIN_PAGE), "-o", str(tmp_path / "out"), "--date", "2020-02-29", "-q", "--no-html"]) == 0
