@@ -37,7 +37,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import FUZZ, ROOT, SEED_NAMES, SEEDS
 from extract_helpers import DUJI_MEETING, SUIXI_MEETING
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset
 
@@ -84,7 +84,7 @@ def _confined() -> None:
                 raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
-def run_kg_process(argv: list[str], timeout: float = 120) -> tuple[int, str, str]:
+def run_kg_process(argv: list[str], timeout: float = 60) -> tuple[int, str, str]:
     """The real ``kg`` (``python -m kg.cli``) in a confined child; a hang fails the test."""
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     try:
@@ -188,6 +188,13 @@ def check_build(code: int, stdout: str, stderr: str, out: Path, scratch: Path, r
                                          f"{sorted(lost)[:2]} {sorted(gained)[:2]}")
 
 
+class Facts(dict):
+    """Statements by seed file; shown by its size, as Hypothesis prints a failing example's arguments."""
+
+    def __repr__(self) -> str:
+        return f"<the facts of {len(self)} seeds, {sum(map(len, self.values()))} statements>"
+
+
 @pytest.fixture(scope="session")
 def seeds_alone(tmp_path_factory) -> dict[str, set[str]]:
     """The seeds' facts as a build of the seeds alone has them, by the same command."""
@@ -195,7 +202,7 @@ def seeds_alone(tmp_path_factory) -> dict[str, set[str]]:
     shutil.copytree(SEEDS, root / "in")
     code, _, stderr = run_kg(["build", str(root / "in"), "-o", str(root / "out"), *BUILD_FLAGS])
     assert code == EXIT_OK, stderr
-    facts = seed_facts(root / "out")
+    facts = Facts(seed_facts(root / "out"))
     assert all(facts[name] for name in SEED_NAMES), "every seed has statements of its own"
     return facts
 
@@ -353,7 +360,9 @@ def make_folder(root: Path, files: list[tuple[tuple[bytes, ...], bytes]]) -> Non
             continue  # two random paths met (a file where another wants a folder): keep the first
 
 
-@settings(max_examples=FUZZ or 12, deadline=None,
+# make test does not shrink: a failing example is reported as drawn, in seconds rather than minutes;
+# a search (KG_FUZZ=N) shrinks what it finds to the smallest folder that still fails
+@settings(max_examples=FUZZ or 12, deadline=None, phases=tuple(Phase) if FUZZ else (Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
                                  HealthCheck.function_scoped_fixture])
 @given(files=folders())
@@ -375,7 +384,7 @@ FIXED = {
         ((b"\xc4\xe3\xba\xc3", b"kg.toml"), b'jurisdiction = "\n'),
     ],
     "json lines": [
-        (("pages.jsonl",), "\n".join([
+        ((b"pages.jsonl",), "\n".join([
             json.dumps({"id": "</script>", "text": f"{HEADLINES[0]}\n\n本报讯 区委书记王@prefix明主持会议。{DUJI_MEETING}",
                         "date": "2021-02-31", "source": "=cmd|' /C calc'!A0"}, ensure_ascii=False),
             json.dumps({"id": 7, "text": 7}), json.dumps({"text": {"a": [1, None]}}), "[" * 100_000 + "]" * 100_000,
@@ -383,7 +392,7 @@ FIXED = {
             json.dumps({"id": ["x"], "text": f"{HEADLINES[1]}\n\n本报讯 {SUIXI_MEETING}", "date": 20211123,
                         "url": "http://[x"}),
         ]).encode()),
-        (("长" * 80 + ".jsonl",), b"\xff\xfe\x00garbage\n"),
+        ((("长" * 80 + ".jsonl").encode(),), b"\xff\xfe\x00garbage\n"),
     ],
 }
 
