@@ -142,11 +142,25 @@ def decode(data: bytes) -> tuple[str, str, list[int]]:
 
     best = from_bytes(data).best()
     if best is None:
+        # charset-normalizer gives up on GBK text holding a character of the user-defined area
+        # (rare name characters, made by the paper's own font): such a page is still GB18030
+        if _reads_as_chinese(data, "gb18030"):
+            return _decode(data, "gb18030")
         raise ValueError(f"not text in any known encoding (UTF-8 fails at byte {utf8_error.start})")
     encoding = best.encoding
     if encoding in {"gb2312", "gbk"}:  # GB18030 is a superset: fewer lost characters
         encoding = "gb18030"
     return _decode(data, encoding)
+
+
+def _reads_as_chinese(data: bytes, encoding: str) -> bool:
+    """``data`` decodes in ``encoding`` without an error, and most of its letters are Chinese."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum("\u4e00" <= ch <= "\u9fff" for ch in letters) >= 0.6 * len(letters)
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -391,7 +405,12 @@ def folder_settings(folder: Path) -> tuple[dict, Problem | None]:
 # invalid in XML and in IRIs, they reach names and labels from scraped pages (a \x07 inside a
 # name) and would break the exports (RDF/XML and GraphML cannot hold them at all).
 CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # in a name, line breaks and tabs too
 LINE_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # vertical tab, form feed: line breaks
+
+
+def _percent(m: re.Match) -> str:
+    return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8"))
 
 
 def clean_controls(text: str) -> tuple[str, int, int]:
@@ -435,6 +454,10 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
             reported.add(problem.path)
             yield problem
         for source in sources:
+            # a name is an identity (IRIs, GraphML ids; XML cannot hold controls), so its control characters
+            # become %XX as the bad bytes of a name do, and stay tellable apart; JSON Lines fields are cleaned
+            source.name, source.path = (NAME_CONTROLS.sub(_percent, v) for v in (source.name, source.path))
+            source.site, source.outlet = (clean_controls(v)[0] if v else v for v in (source.site, source.outlet))
             source.text, count, first = clean_controls(source.text)
             if count:
                 yield Problem(source.path, f"{count} control character{'s' if count > 1 else ''} (first at character "
