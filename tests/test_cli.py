@@ -260,7 +260,7 @@ def test_file_names_with_terminal_escapes_are_printed_escaped(tmp_path, capsys):
 
     printed = capsys.readouterr()
     assert "\x1b" not in printed.out + printed.err and "\x07" not in printed.out + printed.err
-    assert "\\x1b]0;owned\\x07\\x1b[2J.txt: empty file" in printed.out
+    assert "%1B]0;owned%07%1B[2J.txt: empty file" in printed.out  # as the name is written in the records
 
 
 def test_explain_a_file_of_json_lines_that_are_not_kgs_records(tmp_path, capsys):
