@@ -39,7 +39,7 @@ def places(doc: Doc) -> Iterator[int]:
             continue
         if name[0] in FUNCTION_CHARS and not (m.start() in doc.boundaries and m.end() in doc.boundaries
                                               and (is_boundary_left(doc, m.start())
-                                                   or text[:m.start()].endswith(MOTION_VERBS))):
+                                                   or text.endswith(MOTION_VERBS, 0, m.start()))):
             continue  # 和县 inside 各乡镇和县产业集聚区: the conjunction, then 县
         if entry.get("short") and entry["level"] == "district" and entry["full"] not in text \
                 and doc_districts - {entry["full"]}:
@@ -47,7 +47,7 @@ def places(doc: Doc) -> Iterator[int]:
         if entry.get("short") and not _short_form_ok(doc, m.start(), m.end(), entry) \
                 or ROAD.match(text, m.end()):
             continue  # 南京中路 is a road, not the city
-        if name in GENERIC_DIVISIONS and not any(p.kind == "place" and p.end == m.start() for p in doc.mentions):
+        if name in GENERIC_DIVISIONS and not doc.ending_at(m.start(), ("place",)):
             continue  # 城区 is the urban area, unless its city is written before it (晋城市城区)
         if text.startswith("长", m.end()) and name[-1] in "省市区县":
             continue  # 代县长, 副市长: a title, not the county 代县
@@ -105,14 +105,15 @@ def _after_place(doc: Doc, end: int) -> int | None:
     it (霞寨镇建设村, 西合营镇南大坪村), or a township's after its county (瑞昌市黄金乡): at that
     place's end, 2–4 characters before the suffix."""
     if doc.text[end:end + 1] in "乡镇":
-        for p in doc.mentions:
-            if p.kind == "place" and p.end == end - 2 and p.attrs.get("level") == "district" \
+        for _, p in doc.ending_at(end - 2, ("place",)):
+            if p.attrs.get("level") == "district" \
                     and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]) \
                     and not doc.text[p.end:end].startswith(MODIFIERS) \
                     and not any(_clause_word(f) for _, f in tags(doc.text[p.end:end])):
                 return p.end  # (but 牙克石市召开镇…: a verb, no township)
-    for p in doc.mentions:
-        if p.kind == "place" and 2 <= end - p.end <= 4 and p.attrs.get("level") in ("town", "township", "subdistrict") \
+    ended = sorted(im for e in range(end - 4, end - 1) for im in doc.ending_at(e, ("place",)))  # in the order found
+    for _, p in ended:
+        if p.attrs.get("level") in ("town", "township", "subdistrict") \
                 and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]):
             first = tags(doc.text[p.end:end])[0]
             if first[1][0] in "vpdc" and len(first[0]) < end - p.end:  # 卫城镇借犀牛村: a verb, then the village
@@ -126,7 +127,7 @@ def _after_motion_verb(text: str, end: int) -> int | None:
     (never a verb phrase: 实地考察社区)."""
     for n in (2, 3, 4):
         start = end - n
-        if start > 0 and text[:start].endswith(MOTION_VERBS) and all(HAN_RE.match(c) for c in text[start:end]):
+        if start > 0 and text.endswith(MOTION_VERBS, 0, start) and all(HAN_RE.match(c) for c in text[start:end]):
             if any(_clause_word(f) for _, f in tags(text[start:end])):
                 return None
             return start
