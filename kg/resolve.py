@@ -316,6 +316,10 @@ class Resolver:
         for j, r in enumerate(ex.mentions):
             if r.rule == "reference-back" and r.kind == "organization":
                 self._unit_refs.setdefault(r.end, j)
+        # for 该局: the mentions resolved so far whose label ends in a word a 该 of the article points
+        # back with, by kind and word, in reading order (bodies' and places' labels do not change)
+        heads = {n.attrs["refers_to"] for n in ex.mentions if n.rule == "reference-back"}
+        self._named: dict[tuple[str, str], list[int]] = {}
         # in reading order, so that 该局 finds the bureau named before it
         for i in sorted(range(len(ex.mentions)), key=lambda i: ex.mentions[i].start):
             m = ex.mentions[i]
@@ -324,6 +328,11 @@ class Resolver:
             keys[i] = self._refer_back(ex, i, keys, ctx) if m.rule == "reference-back" else \
                 self._resolve_mention(ex, m, ctx, unit_of=self._unit_of(ex, i, keys),
                                       juris_of=self._chain_jurisdiction(ex, m, keys))
+            if keys[i] and heads and m.rule != "reference-back":
+                label = self.entities[keys[i]].label
+                for head in heads:
+                    if label.endswith(head):
+                        self._named.setdefault((m.kind, head), []).append(i)
         self._index_surnames(ex, keys)
         for i, m in enumerate(ex.mentions):
             if m.rule == "surname+title":
@@ -345,14 +354,19 @@ class Resolver:
         if own and head in ("区", "县", "市") and own.endswith(head):  # 该区: the district the report is about
             return self.place_entity(own, self.place_info.get(own, {}).get("level", "district"), ex.article.id, m,
                                      "reference-back→article-place").key
-        before = sorted((j for j, k in enumerate(keys) if k and ex.mentions[j].end <= m.start
-                         and ex.mentions[j].kind == m.kind and ex.mentions[j].rule != "reference-back"),
-                        key=lambda j: ex.mentions[j].start, reverse=True)
-        for j in before:
-            e = self.entities[keys[j]]
-            if e.label.endswith(head):
-                self.entity(e.key, e.kind, e.label, ex.article.id, m, "reference-back→" + ex.mentions[j].text)
-                return e.key
+        # the nearest named before it: the latest start first; of those starting together, the first found
+        named = self._named.get((m.kind, head), [])
+        k = len(named) - 1
+        while k >= 0:
+            lo = k
+            while lo > 0 and ex.mentions[named[lo - 1]].start == ex.mentions[named[k]].start:
+                lo -= 1
+            for j in named[lo:k + 1]:
+                if ex.mentions[j].end <= m.start:
+                    e = self.entities[keys[j]]
+                    self.entity(e.key, e.kind, e.label, ex.article.id, m, "reference-back→" + ex.mentions[j].text)
+                    return e.key
+            k = lo - 1
         if own:
             return self.place_entity(own, self.place_info.get(own, {}).get("level", "district"), ex.article.id, m,
                                      "reference-back→article-place").key
