@@ -341,10 +341,24 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
     # 6. bylines: the credited names wherever the text repeats them
     known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
     _drop_inside_persons(doc)
+    where = _occurrences(text, known)
     for name in sorted(known, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            if not doc.covered(m.start(), m.end(), ("person", "organization", "place")):
-                add_person(m.start(), m.end(), "repeated-name")
+        for start in where.get(name, ()):
+            if not doc.covered(start, start + len(name), ("person", "organization", "place")):
+                add_person(start, start + len(name), "repeated-name")
+
+
+def _occurrences(text: str, names: set[str]) -> dict[str, list[int]]:
+    """Where each name is written, as ``re.finditer`` of that name alone would find it (left to
+    right, not overlapping itself), in one pass over the text for all of them: a search of the
+    whole text for each of an article's names costs its length times its names."""
+    hits: dict[str, list[int]] = {}
+    for length in sorted({len(n) for n in names if n}):
+        for pos in range(len(text) - length + 1):
+            word = text[pos:pos + length]
+            if word in names and (not hits.get(word) or hits[word][-1] + length <= pos):
+                hits.setdefault(word, []).append(pos)
+    return hits
 
 
 def _taken(doc: Doc, start: int, end: int) -> bool:
