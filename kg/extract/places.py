@@ -5,7 +5,7 @@ sub-district units written before a division suffix (X街道, X镇, X社区, X�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from .. import gazetteer, lexicon
@@ -33,6 +33,13 @@ def places(doc: Doc) -> Iterator[int]:
     matches = [(m, gazetteer.lookup(m.group(0))) for m in gazetteer.division_regex().finditer(text)]
     # a district's short form alone is read as a place only on a page that names no district in full
     doc_districts = {e["full"] for m, e in matches if e and not e.get("short") and e["level"] == "district"}
+    written: dict[str, bool] = {}  # is that full name in the text: asked of every short form, searched once each
+
+    def full_written(full: str) -> bool:
+        if full not in written:
+            written[full] = full in text
+        return written[full]
+
     for m, entry in matches:
         name = m.group(0)
         if entry is None:
@@ -41,10 +48,10 @@ def places(doc: Doc) -> Iterator[int]:
                                               and (is_boundary_left(doc, m.start())
                                                    or text.endswith(MOTION_VERBS, 0, m.start()))):
             continue  # 和县 inside 各乡镇和县产业集聚区: the conjunction, then 县
-        if entry.get("short") and entry["level"] == "district" and entry["full"] not in text \
+        if entry.get("short") and entry["level"] == "district" and not full_written(entry["full"]) \
                 and doc_districts - {entry["full"]}:
             continue
-        if entry.get("short") and not _short_form_ok(doc, m.start(), m.end(), entry) \
+        if entry.get("short") and not _short_form_ok(doc, m.start(), m.end(), entry, full_written) \
                 or ROAD.match(text, m.end()):
             continue  # 南京中路 is a road, not the city
         if name in GENERIC_DIVISIONS and not doc.ending_at(m.start(), ("place",)):
@@ -226,7 +233,7 @@ def _boundaries_of(text: str, start: int, end: int) -> set[int]:
     return out
 
 
-def _short_form_ok(doc: Doc, start: int, end: int, entry: dict) -> bool:
+def _short_form_ok(doc: Doc, start: int, end: int, entry: dict, full_written: Callable[[str], bool]) -> bool:
     """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word, never as
     the name of a town or community (濉溪镇, 朝阳社区) and never right after a title, where a
     personal name stands (副区长桂林). A district's short form counts once its full name is
@@ -238,7 +245,7 @@ def _short_form_ok(doc: Doc, start: int, end: int, entry: dict) -> bool:
         return False
     if entry["level"] in ("province", "city"):
         return start == 0 or not HAN_RE.match(text[start - 1]) or start in _boundaries_of(text, start, end)
-    if entry["full"] in text:
+    if full_written(entry["full"]):
         return True
     if text[end:end + 1] in FEATURE_CHARS:
         return False  # 广阳岛: an island's name, not the district 广阳
