@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from . import extract as extract_stage
 from .cache import PageCache
 from .executors import Executor, LocalExecutor
 from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
@@ -49,6 +50,11 @@ def process_page(source: Source) -> Page:
     extractions = []
     t = time.perf_counter()
     for article in articles:
+        if len(article.body) > extract_stage.CHUNK:  # likely several reports the segmenter could not tell apart
+            problems.append(Problem(source.path, f"article {article.index}: {len(article.body):,} characters, over the "
+                                    f"{extract_stage.CHUNK:,} tokenized at once: read in "
+                                    f"{len(extract_stage.chunks(article.body)):,} parts cut at sentence ends",
+                                    "extract", skipped=False))
         try:
             extractions.append(extract(article, nlp))
         except Exception as err:

@@ -138,6 +138,8 @@ class Resolver:
         self.page_credits: set[str] = set()  # names in the current page's bylines
         self.page_city: str | None = None  # the city the current page's paper reports from
         self.ctx: Context | None = None  # the article being resolved
+        self._known: tuple | None = None  # (context, its sizes, known_places) of the article being resolved
+        self._spans: dict[tuple[int, int], list[int]] = {}  # the article's mentions by span
         self.page_hint: dict[str, str] = {}  # level → place, from the page's jurisdiction hint
         # level → place, from what else tells where an article is when its text does not: its
         # outlet (文成新闻网), the page's kg.toml or --jurisdiction, the other pages of its site or folder
@@ -202,7 +204,12 @@ class Resolver:
         ctx = self.ctx
         if ctx is None:
             return set()
-        return set(ctx.places.values()) | {label for _, label in ctx.counts} | {label for _, label in ctx.page}
+        # asked for every place mentioned: the set is made once an article (a context only gains keys)
+        key = (len(ctx.places), len(ctx.counts), len(ctx.page))
+        if self._known is None or self._known[0] is not ctx or self._known[1] != key:
+            self._known = (ctx, key, set(ctx.places.values()) | {label for _, label in ctx.counts}
+                           | {label for _, label in ctx.page})
+        return set(self._known[2])
 
     def _chain_up(self, entry: dict, e: Entity) -> None:
         up = gazetteer.parent(entry)
@@ -300,6 +307,19 @@ class Resolver:
                                    "district": ctx.get("district"), "signal": ctx.signal,
                                    **({"signals_disagree": ctx.disagreement} if ctx.disagreement else {})})
         keys: list[str | None] = [None] * len(ex.mentions)
+        # the questions asked of every mention (is a 该局 written right before it? which mention has
+        # that span?) answered from indexes made once an article, not by a pass over its mentions
+        self._spans = {}
+        for j, n in enumerate(ex.mentions):
+            self._spans.setdefault((n.start, n.end), []).append(j)
+        self._unit_refs: dict[int, int] = {}
+        for j, r in enumerate(ex.mentions):
+            if r.rule == "reference-back" and r.kind == "organization":
+                self._unit_refs.setdefault(r.end, j)
+        # for 该局: the mentions resolved so far whose label ends in a word a 该 of the article points
+        # back with, by kind and word, in reading order (bodies' and places' labels do not change)
+        heads = {n.attrs["refers_to"] for n in ex.mentions if n.rule == "reference-back"}
+        self._named: dict[tuple[str, str], list[int]] = {}
         # in reading order, so that 该局 finds the bureau named before it
         for i in sorted(range(len(ex.mentions)), key=lambda i: ex.mentions[i].start):
             m = ex.mentions[i]
@@ -308,6 +328,12 @@ class Resolver:
             keys[i] = self._refer_back(ex, i, keys, ctx) if m.rule == "reference-back" else \
                 self._resolve_mention(ex, m, ctx, unit_of=self._unit_of(ex, i, keys),
                                       juris_of=self._chain_jurisdiction(ex, m, keys))
+            if keys[i] and heads and m.rule != "reference-back":
+                label = self.entities[keys[i]].label
+                for head in heads:
+                    if label.endswith(head):
+                        self._named.setdefault((m.kind, head), []).append(i)
+        self._index_surnames(ex, keys)
         for i, m in enumerate(ex.mentions):
             if m.rule == "surname+title":
                 keys[i] = self._surname_title(ex, i, keys)
@@ -328,14 +354,19 @@ class Resolver:
         if own and head in ("区", "县", "市") and own.endswith(head):  # 该区: the district the report is about
             return self.place_entity(own, self.place_info.get(own, {}).get("level", "district"), ex.article.id, m,
                                      "reference-back→article-place").key
-        before = sorted((j for j, k in enumerate(keys) if k and ex.mentions[j].end <= m.start
-                         and ex.mentions[j].kind == m.kind and ex.mentions[j].rule != "reference-back"),
-                        key=lambda j: ex.mentions[j].start, reverse=True)
-        for j in before:
-            e = self.entities[keys[j]]
-            if e.label.endswith(head):
-                self.entity(e.key, e.kind, e.label, ex.article.id, m, "reference-back→" + ex.mentions[j].text)
-                return e.key
+        # the nearest named before it: the latest start first; of those starting together, the first found
+        named = self._named.get((m.kind, head), [])
+        k = len(named) - 1
+        while k >= 0:
+            lo = k
+            while lo > 0 and ex.mentions[named[lo - 1]].start == ex.mentions[named[k]].start:
+                lo -= 1
+            for j in named[lo:k + 1]:
+                if ex.mentions[j].end <= m.start:
+                    e = self.entities[keys[j]]
+                    self.entity(e.key, e.kind, e.label, ex.article.id, m, "reference-back→" + ex.mentions[j].text)
+                    return e.key
+            k = lo - 1
         if own:
             return self.place_entity(own, self.place_info.get(own, {}).get("level", "district"), ex.article.id, m,
                                      "reference-back→article-place").key
@@ -346,18 +377,35 @@ class Resolver:
         m = ex.mentions[i]
         if m.kind != "organization":
             return None
-        ref = next((j for j, r in enumerate(ex.mentions) if r.rule == "reference-back" and r.end == m.start
-                    and r.kind == "organization"), None)
+        ref = self._unit_refs.get(m.start)
         return keys[ref] if ref is not None else None
+
+    def _index_surnames(self, ex: Extraction, keys: list[str | None]) -> None:
+        """For ``_surname_title``, once an article: the keys of the persons named in full, by the
+        start of their name, and the titles they hold. (The keys of those mentions are final by
+        now; only the surname+title ones, resolved one by one, are looked at as they stand.)"""
+        self._people: dict[str, list[tuple[str, str]]] = {}  # first character → (name, key)
+        for j, p in enumerate(ex.mentions):
+            if keys[j] and p.kind == "person" and p.rule != "surname+title" and len(p.text) >= 2:
+                self._people.setdefault(p.text[0], []).append((p.text, keys[j]))
+        self._titles_of: dict[str, list[str]] = {}
+        self._titled_later: list = []  # holds of surname+title mentions: their keys are not known yet
+        for r in ex.relations:
+            if r.kind != "holds":
+                continue
+            if ex.mentions[r.subject].rule == "surname+title":
+                self._titled_later.append(r)
+            elif keys[r.subject]:
+                self._titles_of.setdefault(keys[r.subject], []).append(r.attrs.get("title", ""))
 
     def _surname_title(self, ex: Extraction, i: int, keys: list[str | None]) -> str | None:
         """陈书记: the one person of the article with that surname, preferably holding that title."""
         m = ex.mentions[i]
-        people = {keys[j] for j, p in enumerate(ex.mentions)
-                  if keys[j] and p.kind == "person" and p.rule != "surname+title" and p.text.startswith(m.attrs["surname"])
-                  and len(p.text) >= 2}
-        titled = {keys[r.subject] for r in ex.relations
-                  if r.kind == "holds" and keys[r.subject] in people and r.attrs.get("title", "").endswith(m.attrs["title"])}
+        surname, title = m.attrs["surname"], m.attrs["title"]
+        people = {k for name, k in self._people.get(surname[:1], ()) if name.startswith(surname)}
+        titled = {k for k in people if any(t.endswith(title) for t in self._titles_of.get(k, ()))} \
+            | {keys[r.subject] for r in self._titled_later
+               if keys[r.subject] in people and r.attrs.get("title", "").endswith(title)}
         chosen = titled if titled else people
         if len(chosen) != 1:
             return None  # nobody, or several: it is not for kg to guess
@@ -372,7 +420,7 @@ class Resolver:
         span = m.attrs.get("jurisdiction_from")
         if not span:
             return None
-        j = next((j for j, n in enumerate(ex.mentions) if (n.start, n.end) == tuple(span) and keys[j]), None)
+        j = next((j for j in self._spans.get(tuple(span), ()) if keys[j]), None)
         if j is None:
             return None
         e = self.entities[keys[j]]
@@ -509,7 +557,8 @@ class Resolver:
             text = juris + text[len(bare):]
             rule = "bare-zone→article-zone"
         else:
-            entry_text = next((p for p in sorted(self.place_info, key=len, reverse=True) if text.startswith(p)), None)
+            # the longest place label the text starts with
+            entry_text = next((text[:n] for n in range(len(text), 0, -1) if text[:n] in self.place_info), None)
             if entry_text is None:
                 match = gazetteer.division_regex().match(text)
                 if match:
@@ -654,12 +703,14 @@ class Resolver:
     def _runs(self, ex: Extraction, keys: list[str | None]) -> None:
         """An initiative is run by the nearest organisation or place named before it in its sentence."""
         aid = ex.article.id
+        in_sentence: dict[int, list[tuple[int, Mention]]] = {}
+        for j, n in enumerate(ex.mentions):
+            if n.kind in ("organization", "place") and keys[j]:
+                in_sentence.setdefault(n.sentence, []).append((j, n))
         for i, m in enumerate(ex.mentions):
             if m.kind != "initiative" or not keys[i]:
                 continue
-            actors = [(j, n) for j, n in enumerate(ex.mentions)
-                      if n.kind in ("organization", "place") and n.sentence == m.sentence and n.end <= m.start
-                      and keys[j]]
+            actors = [(j, n) for j, n in in_sentence.get(m.sentence, ()) if n.end <= m.start]
             if actors:
                 j, _ = max(actors, key=lambda jn: jn[1].end)
                 self.facts.append(Fact("runs", keys[j], keys[i], aid, ex.evidence(m.sentence), "nearest-actor"))

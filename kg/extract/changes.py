@@ -34,7 +34,7 @@ def changes(doc: Doc) -> None:
             parts = titles_before(doc, m.end("post"))
             if not parts or parts[0].start < m.start("post"):
                 continue  # the words after 为 are no post kg knows
-            pidx = next((i for i, p in doc.of_kind("person") if p.start == start and p.end == end), None)
+            pidx = next((i for i, p in doc.starting_at(start, ("person",)) if p.end == end), None)
             if pidx is None:
                 pidx = doc.add("person", start, end, f"name+{kind}")
             for part in parts:

@@ -12,6 +12,7 @@ word lists come from ``kg/lexicon``, and no name of a person, company or campaig
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,37 +37,129 @@ NAME_BREAK = set("".join(lexicon.words("name_break_chars.txt")))
 VERB_CHARS = set("作说讲到在向对为将把被是也就都要从和与及等")
 
 
+class _MentionIndex:
+    """The mentions of a ``Doc`` by kind, start and end, so that the questions the components ask
+    of every candidate (is this span covered? what ends here?) cost the mentions near it, not all
+    of an article's: a dense article has thousands. It follows ``Doc.mentions`` as mentions are
+    appended; ``Doc.replace`` starts it afresh."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last = None  # the last mention indexed: a list replaced behind the index's back is noticed
+        self.starts: dict[str, list[tuple[int, int]]] = {}  # kind → (start, index), sorted
+        self.longest: dict[str, int] = {}  # kind → the longest mention's length (how far back to look)
+        self.by_end: dict[tuple[str, int], list[int]] = {}  # (kind, end) → indices, ascending
+        self.by_start: dict[tuple[str, int], list[int]] = {}
+        self.versions: dict[str, int] = {}
+        self.sorted: dict[tuple[str, ...], tuple[tuple[int, ...], list]] = {}  # of_kind's answers
+
+    def update(self, mentions: list[Mention]) -> None:
+        for i in range(self.count, len(mentions)):
+            m = mentions[i]
+            bisect.insort(self.starts.setdefault(m.kind, []), (m.start, i))
+            self.longest[m.kind] = max(self.longest.get(m.kind, 0), m.end - m.start)
+            self.by_end.setdefault((m.kind, m.end), []).append(i)
+            self.by_start.setdefault((m.kind, m.start), []).append(i)
+            self.versions[m.kind] = self.versions.get(m.kind, 0) + 1
+        self.count = len(mentions)
+        self.last = mentions[-1] if mentions else None
+
+    def near(self, kind: str, lo: int, hi: int) -> list[tuple[int, int]]:
+        """(start, index) of the mentions of ``kind`` starting in [lo, hi)."""
+        entries = self.starts.get(kind, ())
+        return entries[bisect.bisect_left(entries, (lo, -1)):bisect.bisect_left(entries, (hi, -1))]
+
+
 @dataclass
 class Doc:
-    """The text of one article with its sentences and the word boundaries of the tokenizer."""
+    """The text of one article with its sentences and the word boundaries of the tokenizer.
+
+    Components append to ``mentions`` and ``relations`` (directly or through ``add``) and never
+    change a mention's kind or span; a component that drops mentions does it with ``replace``."""
 
     text: str
     sentences: list[Sentence]
     boundaries: frozenset[int]
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    _index: _MentionIndex = field(default_factory=_MentionIndex, repr=False, compare=False)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _by_subject: tuple[int, object, dict[int, list[Relation]]] = field(default_factory=lambda: (0, None, {}),
+                                                                       repr=False, compare=False)
+
+    def index(self) -> _MentionIndex:
+        ix = self._index
+        if len(self.mentions) < ix.count or ix.count and self.mentions[ix.count - 1] is not ix.last:
+            ix = self._index = _MentionIndex()
+        if ix.count < len(self.mentions):
+            ix.update(self.mentions)
+        return ix
+
+    def replace(self, mentions: list[Mention], relations: list[Relation]) -> None:
+        self.mentions[:] = mentions
+        self.relations[:] = relations
+        self._index = _MentionIndex()
+        self._by_subject = (0, None, {})
+
+    def relations_of(self, subject: int) -> list[Relation]:
+        """The relations whose subject is mention ``subject``, in the order they were found."""
+        count, last, by_subject = self._by_subject
+        rels = self.relations
+        if len(rels) < count or count and rels[count - 1] is not last:
+            count, by_subject = 0, {}
+        for r in rels[count:]:
+            by_subject.setdefault(r.subject, []).append(r)
+        self._by_subject = (len(rels), rels[-1] if rels else None, by_subject)
+        return by_subject.get(subject, [])
 
     def sentence_at(self, pos: int) -> int:
-        for i, s in enumerate(self.sentences):
-            if s.start <= pos < s.end:
-                return i
-        return -1
+        if len(self._sentence_starts) != len(self.sentences):
+            self._sentence_starts = [s.start for s in self.sentences]
+        # sentences are in order and do not overlap: the one that can hold pos starts last at or before it
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        return i if i >= 0 and pos < self.sentences[i].end else -1
 
     def add(self, kind: str, start: int, end: int, rule: str, **attrs) -> int:
         """Add a mention unless one of the same kind already covers the span (or, for a
         ``nested`` one, has the same span); return its index."""
-        for i, m in enumerate(self.mentions):
-            if m.kind == kind and m.start <= start and end <= m.end and (not attrs.get("nested") or
-                                                                         (m.start, m.end) == (start, end)):
-                return i
+        ix = self.index()
+        covering = [i for s, i in ix.near(kind, start - ix.longest.get(kind, 0), start + 1)
+                    if end <= self.mentions[i].end and (not attrs.get("nested") or (s, self.mentions[i].end) == (start, end))]
+        if covering:
+            return min(covering)
         self.mentions.append(Mention(kind, self.text[start:end], start, end, rule, self.sentence_at(start), attrs))
         return len(self.mentions) - 1
 
+    def overlapping(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> list[tuple[int, Mention]]:
+        """The mentions (of ``kinds``, or any) that share a character with [start, end), in the
+        order they were found."""
+        ix = self.index()
+        found = [i for kind in (kinds or tuple(ix.starts)) for s, i in ix.near(kind, start - ix.longest.get(kind, 0), end)
+                 if start < self.mentions[i].end]
+        return [(i, self.mentions[i]) for i in sorted(found)]
+
     def covered(self, start: int, end: int, kinds: tuple[str, ...] = ()) -> bool:
-        return any(m.start < end and start < m.end and (not kinds or m.kind in kinds) for m in self.mentions)
+        return bool(self.overlapping(start, end, kinds))
+
+    def ending_at(self, end: int, kinds: tuple[str, ...]) -> list[tuple[int, Mention]]:
+        """The mentions of ``kinds`` that end at ``end``, in the order they were found."""
+        ix = self.index()
+        return [(i, self.mentions[i]) for i in sorted(i for k in kinds for i in ix.by_end.get((k, end), ()))]
+
+    def starting_at(self, start: int, kinds: tuple[str, ...]) -> list[tuple[int, Mention]]:
+        ix = self.index()
+        return [(i, self.mentions[i]) for i in sorted(i for k in kinds for i in ix.by_start.get((k, start), ()))]
 
     def of_kind(self, *kinds: str) -> list[tuple[int, Mention]]:
-        return sorted(((i, m) for i, m in enumerate(self.mentions) if m.kind in kinds), key=lambda im: im[1].start)
+        """The mentions of ``kinds`` by start (ties in the order found). The list is shared by
+        the calls between two additions of those kinds: callers do not change it."""
+        ix = self.index()
+        versions = tuple(ix.versions.get(k, 0) for k in kinds)
+        hit = ix.sorted.get(kinds)
+        if hit is None or hit[0] != versions:
+            entries = sorted(e for k in kinds for e in ix.starts.get(k, ()))  # (start, index): start, then order found
+            hit = ix.sorted[kinds] = (versions, [(i, self.mentions[i]) for _, i in entries])
+        return hit[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,6 +218,20 @@ def org_suffix_re() -> re.Pattern:
 # helpers of more than one component
 
 
+def rfind_any(text: str, chars: str, start: int, end: int) -> int:
+    """``max(text.rfind(c, start, end) for c in chars)``, looking back from ``end`` a little at a
+    time: a character that does not occur would otherwise send ``rfind`` over the whole text
+    before ``end``, for every mention of a long article."""
+    hi, step = end, 64
+    while hi > start:
+        lo = max(start, hi - step)
+        found = max(text.rfind(c, lo, hi) for c in chars)
+        if found >= 0:
+            return found
+        hi, step = lo, step * 2
+    return -1
+
+
 def is_boundary_left(doc: Doc, pos: int) -> bool:
     return pos == 0 or doc.text[pos - 1] in STOP_CHARS or not HAN_RE.match(doc.text[pos - 1])
 
@@ -167,8 +274,7 @@ def noun_run_start(doc: Doc, end: int, max_len: int, allow_place_prefix: bool, m
                 start = a  # a one-character word opening the clause is the name's first character (应滨街道)
             break
         a = max(a, end - max_len)
-        place = next((m for m in doc.mentions if m.kind == "place" and m.start < end and m.end > a
-                      and m.end <= end), None)
+        place = next((m for _, m in doc.overlapping(a, end, ("place",)) if m.end <= end), None)
         if place is not None and place.end > a:
             start = place.start if allow_place_prefix else place.end
             break

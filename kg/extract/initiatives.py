@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import lexicon
-from .common import HAN, HAN_RE, NOUNISH, Doc, dictionary_freq, is_boundary_left, noun_run_start, tags
+from .common import HAN, HAN_RE, NOUNISH, Doc, dictionary_freq, is_boundary_left, noun_run_start, rfind_any, tags
 
 QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」]{2,24})[”\"’」]")
 # Heads whose word only says what kind of thing an initiative is: 创文行动 is also called 创文.
@@ -169,7 +169,7 @@ def _quoted(doc: Doc) -> None:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(c, 0, pos) for c in "，。；！？：,;!?\n") + 1
+    return rfind_any(text, "，。；！？：,;!?\n", 0, pos) + 1
 
 
 def _name_start(doc: Doc, end: int, max_len: int = 18) -> int:
@@ -179,10 +179,8 @@ def _name_start(doc: Doc, end: int, max_len: int = 18) -> int:
     text = doc.text
     cstart = max(_clause_start(text, end), end - max_len - 6)
     cstart = max(cstart, max((text.rfind(c, cstart, end) for c in "、“”‘’《》（）()"), default=-1) + 1)
-    for mention in doc.mentions:
-        if mention.kind in ("place", "organization") and cstart < mention.end <= end \
-                and mention.start < end:
-            cstart = max(cstart, mention.end)
+    # the last end of a place or body inside the window (the order they are seen in does not matter)
+    cstart = max([cstart] + [m.end for _, m in doc.overlapping(cstart, end, ("place", "organization")) if m.end <= end])
     spans, pos = [], cstart
     for word, flag in tags(text[cstart:end]):
         spans.append((pos, pos + len(word), word, flag))

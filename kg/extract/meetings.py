@@ -3,13 +3,14 @@ chaired (主持) and attended (出席/参加/列席) it."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from .. import lexicon
 from ..records import Relation
-from .common import HAN, Doc, surnames, titles
+from .common import HAN, Doc, rfind_any, surnames, titles
 
 
 @dataclass
@@ -47,10 +48,11 @@ def meetings(doc: Doc) -> None:
             continue
         # who chaired / attended: this and the next sentences, up to another meeting's
         name = text[f.start:f.end]
-        later = [o.si for o in found[n + 1:] if o.group != f.group and not o.aside
-                 and not (name.endswith(text[o.start:o.end]) or text[o.start:o.end].endswith(name))]
+        # (meetings are found in reading order: the first of the others is the next)
+        later = next((o.si for o in found[n + 1:] if o.group != f.group and not o.aside
+                      and not (name.endswith(text[o.start:o.end]) or text[o.start:o.end].endswith(name))), None)
         # …and, up to the next meeting, a verb whose object is 会议 (……列席会议) at any distance
-        far = min([len(doc.sentences) - 1] + [s - 1 for s in later])
+        far = min(len(doc.sentences) - 1, later - 1) if later is not None else len(doc.sentences) - 1
         near_end = doc.sentences[max(min(f.si + 5, far), f.si)].end
         window_end = doc.sentences[max(far, f.si)].end
         sent = doc.sentences[f.si]
@@ -103,14 +105,17 @@ def _found_at(doc: Doc, si: int, m: re.Match, found: list[_Found]) -> None:
         found.append(_Found(si, a, b, group, verb, aside))
 
 
+_OBJECT = re.compile(r"[^，。；,;并]*")
+
+
 def _relate(doc: Doc, role: str, verb: str, vpos: int, midx: int) -> None:
     kind = "chaired" if role == "chaired" else "attended"
     # a verb whose object is something else is not about this meeting (A出席…峰会和…时的讲话精神)
-    obj = re.match(r"[^，。；,;并]*", doc.text[vpos + len(verb):]).group()
+    obj = _OBJECT.match(doc.text, vpos + len(verb)).group()
     if obj and not obj.startswith(("会", "召开", "举行", "了会", "了召开")) and not re.search(_END_OBJECT, obj):
         return
     for pidx in _subject_before(doc, vpos):
-        if not any(r.kind == kind and r.subject == pidx and r.object == midx for r in doc.relations):
+        if not any(r.kind == kind and r.object == midx for r in doc.relations_of(pidx)):
             doc.relations.append(Relation(kind, pidx, midx, f"meeting-{verb}", doc.sentence_at(vpos)))
 
 
@@ -158,9 +163,11 @@ def _subject_before(doc: Doc, vpos: int) -> list[int]:
     or time (区长A在会议中心主持召开); after 并 with an object between (A向B颁发了任命书，并主持了…)
     the verb is the clause's first person's. A surname with a title (彭副县长) is no one."""
     text = doc.text
-    clause_start = max(text.rfind(c, 0, vpos) for c in "。；\n") + 1
-    persons = [(i, m) for i, m in doc.of_kind("person")
-               if clause_start <= m.start and m.end <= vpos and not _title_fragment(doc, m)]
+    clause_start = rfind_any(text, "。；\n", 0, vpos) + 1
+    by_start = doc.of_kind("person")
+    lo = bisect.bisect_left(by_start, clause_start, key=lambda im: im[1].start)
+    hi = bisect.bisect_left(by_start, vpos, key=lambda im: im[1].start)
+    persons = [(i, m) for i, m in by_start[lo:hi] if m.end <= vpos and not _title_fragment(doc, m)]
     if not persons:
         return []
     between = re.sub(r"[（(][^（）()]{0,24}[）)]", "", text[persons[-1][1].end:vpos])  # 由X（局长）主持

@@ -33,6 +33,12 @@ ORG_MAX = 16
 FULL_NAME_HEADS = ("中国人民政治协商会议", "中国共产党")
 
 
+# What the text right before a position ends with, searched in the few characters before it (a
+# search of all the text up to it costs the article's length, for every candidate).
+_ORGAN_BEFORE = re.compile(r"[委府]$")
+_EVERY_BEFORE = re.compile(r"(?:[\d一二三四五六七八九十两几多]个|各)$")
+
+
 def organizations(doc: Doc) -> Iterator[int]:
     """Find organisations: a jurisdiction (a place, or 区/市/县/镇/街道 standing for the article's own)
     followed by an organ or a named body ending in an organisation suffix; and standalone named
@@ -48,12 +54,12 @@ def organizations(doc: Doc) -> Iterator[int]:
         if doc.covered(m.start(), m.end(), ("place",)):
             continue
         if is_boundary_left(doc, m.start()) or m.start() in doc.boundaries and text[m.start() - 1] not in "辖园校社" \
-                or re.search(r"[委府]$", text[:m.start()]) and organ_re.match(text, m.end()):
+                or _ORGAN_BEFORE.search(text, max(0, m.start() - 2), m.start()) and organ_re.match(text, m.end()):
             anchors.append((m.start(), m.end(), None))  # (…县委)县政府: two organs written together
     anchors.sort()
     title_pattern = title_re()
     for start, jend, place in anchors:
-        if place is None and re.search(r"(?:[\d一二三四五六七八九十两几多]+个|各)$", text[:start]):
+        if place is None and _EVERY_BEFORE.search(text, max(0, start - 3), start):
             continue  # 5个街道纪委, 各镇政府: every such body, not the article's own
         tm = title_pattern.match(text, start)
         if tm and tm.end() > jend:  # 区长朱龙: a title, not an organisation
@@ -62,7 +68,7 @@ def organizations(doc: Doc) -> Iterator[int]:
         om = organ_re.match(text, jend)
         if om:
             best = (om.end(), organ_rows[om.group(0)]["kind"], "organ")
-            if om.group(0) == "委" and text.startswith("员会", om.end()) and text[:start].endswith(FULL_NAME_HEADS):
+            if om.group(0) == "委" and text.startswith("员会", om.end()) and text.endswith(FULL_NAME_HEADS, 0, start):
                 best = (om.end() + 2, "body", "full-name")  # 中国人民政治协商会议X委员会: the whole name
         # a longer named body: 区财政局, 区委组织部, 市人民医院, 安徽大学科学技术处
         first_suffix = True
@@ -101,7 +107,7 @@ def organizations(doc: Doc) -> Iterator[int]:
             continue
         if text[start:end] in ("区委员", "市委员"):
             continue
-        head = next((h for h in FULL_NAME_HEADS if place and text[:start].endswith(h)), "")
+        head = next((h for h in FULL_NAME_HEADS if place and text.endswith(h, 0, start)), "")
         if head and text.startswith("委员会", end - 3):  # 中国人民政治协商会议X区委员会: the head is the name's
             start -= len(head)
         yield doc.add("organization", start, end, rule, organ=kind if kind != "body" else None,
@@ -210,7 +216,7 @@ def _named_bodies(doc: Doc) -> Iterator[int]:
     text = doc.text
     for m in COMPANY_SUFFIX.finditer(text):
         if doc.covered(m.start(), m.end(), ("organization",)):
-            outer = next(o for o in doc.mentions if o.kind == "organization" and o.start < m.end() and m.start() < o.end)
+            outer = doc.overlapping(m.start(), m.end(), ("organization",))[0][1]
             if INSTITUTION.fullmatch(m.group(0)) and outer.start < m.start() and m.end() < outer.end:
                 # 河南城建学院大学科技园: the college is a body of its own inside the park's name
                 doc.add("organization", outer.start, m.end(), "named-body-inside", nested=True)

@@ -137,17 +137,17 @@ def titles_before(doc: Doc, name_start: int) -> list[PostPart]:
         fits = [text[end - n:end] for n in range(min(8, end), 0, -1) if text[end - n:end] in titles()]
         if not fits:
             break
-        org_ends = {m.end for _, m in doc.of_kind("organization")}
-        place_ends = {m.end for _, m in doc.of_kind("place")}
         # the title that starts where an organisation ends (东安路街道纪工委 + 书记), else a place
-        best = next((t for t in fits if end - len(t) in org_ends), None) \
-            or next((t for t in fits if end - len(t) in place_ends), fits[0])
+        best = next((t for t in fits if doc.ending_at(end - len(t), ("organization",))), None) \
+            or next((t for t in fits if doc.ending_at(end - len(t), ("place",))), fits[0])
         tstart = end - len(best)
-        # the organisation written before the title (an org mention ending at tstart)
+        # the organisation written before the title (an org mention ending at tstart; the one
+        # starting last, of those)
         org_idx, org_text, pstart = None, "", tstart
-        for i, m in doc.of_kind("organization", "place"):
-            if m.end == tstart:
-                org_idx, org_text, pstart = i, m.text, m.start
+        before = doc.ending_at(tstart, ("organization", "place"))
+        if before:
+            org_idx, m = max(before, key=lambda im: (im[1].start, im[0]))
+            org_text, pstart = m.text, m.start
         if org_idx is None:
             org_idx, pstart = _chain_org(doc, tstart)
             org_text = doc.mentions[org_idx].text if org_idx is not None else ""
@@ -211,6 +211,10 @@ def _chain_organ(doc: Doc, tstart: int) -> tuple[int | None, int]:
                    implicit_jurisdiction=True), m.start()
 
 
+# 该局 written right before a position (searched in the few characters before it, not the text up to it)
+_THAT_UNIT = re.compile(r"该[局委院办所部]$")
+
+
 def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
     """An organisation written without its jurisdiction inside a post chain: 、环保局局长 |
     该局低保管理中心主任. It is the article's own (resolution adds the jurisdiction)."""
@@ -222,15 +226,15 @@ def _chain_org(doc: Doc, tstart: int) -> tuple[int | None, int]:
     if sm is None:
         return None, tstart
     unit = noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2, extra=("v", "vn"))
-    if re.search(r"该[局委院办所部]$", text[:sm.start()]):
+    if _THAT_UNIT.search(text, max(0, sm.start() - 3), sm.start()):
         unit = sm.start()  # 该局办公室: the unit's name is the suffix word alone
-    if unit is not None and re.search(r"该[局委院办所部]$", text[:unit]):
+    if unit is not None and _THAT_UNIT.search(text, max(0, unit - 3), unit):
         start = unit  # 该局低保管理中心: a unit of the body just named, whose name may hold a verb (低保)
     else:
         start = noun_run_start(doc, sm.start(), max_len=10, allow_place_prefix=True, min_len=2)
         if start is None or not org_shaped(doc, start, tstart):
             return None, tstart
-    placed = any(m.kind == "place" and m.start == start for m in doc.mentions)
+    placed = bool(doc.starting_at(start, ("place",)))
     return doc.add("organization", start, tstart, "post-chain-org", implicit_jurisdiction=not placed), start
 
 
@@ -249,9 +253,8 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         return idx
 
     # 1. titles directly before a name
-    place_spans = [(p.start, p.end) for p in doc.mentions if p.kind == "place"]
     for m in title_pattern.finditer(text):
-        if any(a < m.start() < b for a, b in place_spans):
+        if any(p.start < m.start() for _, p in doc.overlapping(m.start(), m.start() + 1, ("place",))):
             continue  # 荆州长江大桥: the 州长 of a place's name is no title
         aside = re.match(r"[（(][^（）()]{1,4}[）)]", text[m.end():m.end() + 6])  # 党工委副书记(党群)张平
         nstart = m.end() + (aside.end() if aside else 0)
@@ -288,7 +291,7 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
                 break
     # 3b. a title written after the name, the body before it: 市委宣传部王某某部长 | 县委王某某副书记
     title_at = title_pattern
-    for _, org in doc.of_kind("organization"):
+    for org_idx, org in doc.of_kind("organization"):
         s = org.end
         b = re.match(r"[（(][^（）()]{1,8}[）)]", text[s:s + 10])  # 烟草专卖局（分公司）
         s += b.end() if b else 0
@@ -312,7 +315,7 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
             continue
         else:
             pidx = add_person(s, end, "body+name+title")
-        doc.relations.append(Relation("holds", pidx, doc.mentions.index(org), "postposed-title", doc.sentence_at(s),
+        doc.relations.append(Relation("holds", pidx, org_idx, "postposed-title", doc.sentence_at(s),
                                       {"title": tm.group(0), "org_text": org.text}))
     # 4. a post in brackets after a name: 常玉芬（榴园村党总支书记）说 | 由杜永刚（县农业农村局局长）主持
     for m in re.finditer(r"[（(]([^（）()]{2,24})[）)]", text):
@@ -338,17 +341,31 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
     # 6. bylines: the credited names wherever the text repeats them
     known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
     _drop_inside_persons(doc)
+    where = _occurrences(text, known)
     for name in sorted(known, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            if not doc.covered(m.start(), m.end(), ("person", "organization", "place")):
-                add_person(m.start(), m.end(), "repeated-name")
+        for start in where.get(name, ()):
+            if not doc.covered(start, start + len(name), ("person", "organization", "place")):
+                add_person(start, start + len(name), "repeated-name")
+
+
+def _occurrences(text: str, names: set[str]) -> dict[str, list[int]]:
+    """Where each name is written, as ``re.finditer`` of that name alone would find it (left to
+    right, not overlapping itself), in one pass over the text for all of them: a search of the
+    whole text for each of an article's names costs its length times its names."""
+    hits: dict[str, list[int]] = {}
+    for length in sorted({len(n) for n in names if n}):
+        for pos in range(len(text) - length + 1):
+            word = text[pos:pos + length]
+            if word in names and (not hits.get(word) or hits[word][-1] + length <= pos):
+                hits.setdefault(word, []).append(pos)
+    return hits
 
 
 def _taken(doc: Doc, start: int, end: int) -> bool:
     """Is the span already an organisation, or a place that starts where the name would?
     (A place starting inside it — 安顺 in 刘安顺 — is the false one.)"""
-    return any(m.start < end and start < m.end and (m.kind == "organization" or m.kind == "place" and m.start <= start)
-               for m in doc.mentions)
+    return any(m.kind == "organization" or m.start <= start
+               for _, m in doc.overlapping(start, end, ("organization", "place")))
 
 
 def _surname_led(name: str) -> bool:
@@ -378,8 +395,9 @@ def _listed_name(doc: Doc, start: int) -> int | None:
 
 
 def _drop_inside_persons(doc: Doc) -> None:
-    persons = [(m.start, m.end) for m in doc.mentions if m.kind == "person"]
-    keep = [not (m.kind == "place" and any(a <= m.start and m.end <= b for a, b in persons)) for m in doc.mentions]
+    keep = [not (m.kind == "place" and any(p.start <= m.start and m.end <= p.end
+                                           for _, p in doc.overlapping(m.start, m.end, ("person",))))
+            for m in doc.mentions]
     if all(keep):
         return
     remap, kept = {}, []
@@ -387,10 +405,9 @@ def _drop_inside_persons(doc: Doc) -> None:
         if k:
             remap[i] = len(kept)
             kept.append(m)
-    doc.mentions[:] = kept
-    doc.relations[:] = [Relation(r.kind, remap[r.subject], remap.get(r.object) if r.object is not None else None,
-                                 r.rule, r.sentence, r.attrs)
-                        for r in doc.relations if r.subject in remap and (r.object is None or r.object in remap)]
+    doc.replace(kept, [Relation(r.kind, remap[r.subject], remap.get(r.object) if r.object is not None else None,
+                                r.rule, r.sentence, r.attrs)
+                       for r in doc.relations if r.subject in remap and (r.object is None or r.object in remap)])
 
 
 def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
@@ -404,7 +421,7 @@ def _list_after(doc: Doc, end: int, first: int, add_person) -> None:
         if nxt is None or _taken(doc, pos + 1, nxt):
             break
         idx = add_person(pos + 1, nxt, "name-list")
-        for r in list(doc.relations):
+        for r in list(doc.relations_of(first)):
             if r.subject == first and r.kind == "holds" and r.rule == "post-chain":
                 doc.relations.append(Relation("holds", idx, r.object, "post-shared", doc.sentence_at(pos), dict(r.attrs)))
         pos = nxt

@@ -5,7 +5,7 @@ sub-district units written before a division suffix (X街道, X镇, X社区, X�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from .. import gazetteer, lexicon
@@ -33,21 +33,28 @@ def places(doc: Doc) -> Iterator[int]:
     matches = [(m, gazetteer.lookup(m.group(0))) for m in gazetteer.division_regex().finditer(text)]
     # a district's short form alone is read as a place only on a page that names no district in full
     doc_districts = {e["full"] for m, e in matches if e and not e.get("short") and e["level"] == "district"}
+    written: dict[str, bool] = {}  # is that full name in the text: asked of every short form, searched once each
+
+    def full_written(full: str) -> bool:
+        if full not in written:
+            written[full] = full in text
+        return written[full]
+
     for m, entry in matches:
         name = m.group(0)
         if entry is None:
             continue
         if name[0] in FUNCTION_CHARS and not (m.start() in doc.boundaries and m.end() in doc.boundaries
                                               and (is_boundary_left(doc, m.start())
-                                                   or text[:m.start()].endswith(MOTION_VERBS))):
+                                                   or text.endswith(MOTION_VERBS, 0, m.start()))):
             continue  # 和县 inside 各乡镇和县产业集聚区: the conjunction, then 县
-        if entry.get("short") and entry["level"] == "district" and entry["full"] not in text \
+        if entry.get("short") and entry["level"] == "district" and not full_written(entry["full"]) \
                 and doc_districts - {entry["full"]}:
             continue
-        if entry.get("short") and not _short_form_ok(doc, m.start(), m.end(), entry) \
+        if entry.get("short") and not _short_form_ok(doc, m.start(), m.end(), entry, full_written) \
                 or ROAD.match(text, m.end()):
             continue  # 南京中路 is a road, not the city
-        if name in GENERIC_DIVISIONS and not any(p.kind == "place" and p.end == m.start() for p in doc.mentions):
+        if name in GENERIC_DIVISIONS and not doc.ending_at(m.start(), ("place",)):
             continue  # 城区 is the urban area, unless its city is written before it (晋城市城区)
         if text.startswith("长", m.end()) and name[-1] in "省市区县":
             continue  # 代县长, 副市长: a title, not the county 代县
@@ -105,14 +112,15 @@ def _after_place(doc: Doc, end: int) -> int | None:
     it (霞寨镇建设村, 西合营镇南大坪村), or a township's after its county (瑞昌市黄金乡): at that
     place's end, 2–4 characters before the suffix."""
     if doc.text[end:end + 1] in "乡镇":
-        for p in doc.mentions:
-            if p.kind == "place" and p.end == end - 2 and p.attrs.get("level") == "district" \
+        for _, p in doc.ending_at(end - 2, ("place",)):
+            if p.attrs.get("level") == "district" \
                     and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]) \
                     and not doc.text[p.end:end].startswith(MODIFIERS) \
                     and not any(_clause_word(f) for _, f in tags(doc.text[p.end:end])):
                 return p.end  # (but 牙克石市召开镇…: a verb, no township)
-    for p in doc.mentions:
-        if p.kind == "place" and 2 <= end - p.end <= 4 and p.attrs.get("level") in ("town", "township", "subdistrict") \
+    ended = sorted(im for e in range(end - 4, end - 1) for im in doc.ending_at(e, ("place",)))  # in the order found
+    for _, p in ended:
+        if p.attrs.get("level") in ("town", "township", "subdistrict") \
                 and all(HAN_RE.match(c) and c not in STOP_CHARS and c not in DIVISION_CHARS for c in doc.text[p.end:end]):
             first = tags(doc.text[p.end:end])[0]
             if first[1][0] in "vpdc" and len(first[0]) < end - p.end:  # 卫城镇借犀牛村: a verb, then the village
@@ -126,7 +134,7 @@ def _after_motion_verb(text: str, end: int) -> int | None:
     (never a verb phrase: 实地考察社区)."""
     for n in (2, 3, 4):
         start = end - n
-        if start > 0 and text[:start].endswith(MOTION_VERBS) and all(HAN_RE.match(c) for c in text[start:end]):
+        if start > 0 and text.endswith(MOTION_VERBS, 0, start) and all(HAN_RE.match(c) for c in text[start:end]):
             if any(_clause_word(f) for _, f in tags(text[start:end])):
                 return None
             return start
@@ -225,7 +233,7 @@ def _boundaries_of(text: str, start: int, end: int) -> set[int]:
     return out
 
 
-def _short_form_ok(doc: Doc, start: int, end: int, entry: dict) -> bool:
+def _short_form_ok(doc: Doc, start: int, end: int, entry: dict, full_written: Callable[[str], bool]) -> bool:
     """Short forms (淮北 for 淮北市) only where they cannot be part of a longer word, never as
     the name of a town or community (濉溪镇, 朝阳社区) and never right after a title, where a
     personal name stands (副区长桂林). A district's short form counts once its full name is
@@ -237,7 +245,7 @@ def _short_form_ok(doc: Doc, start: int, end: int, entry: dict) -> bool:
         return False
     if entry["level"] in ("province", "city"):
         return start == 0 or not HAN_RE.match(text[start - 1]) or start in _boundaries_of(text, start, end)
-    if entry["full"] in text:
+    if full_written(entry["full"]):
         return True
     if text[end:end + 1] in FEATURE_CHARS:
         return False  # 广阳岛: an island's name, not the district 广阳
