@@ -106,7 +106,9 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     fresh = iter(_pages([s for s, c in zip(corpus.sources, cached, strict=True) if c is None], executor, progress))
     for source, hit in zip(corpus.sources, cached, strict=True):
         page = hit or next(fresh)
-        if hit is None and page_cache and not page.problems:
+        # a page whose extraction failed is tried again next time; one with warnings only is kept,
+        # its warnings with it
+        if hit is None and page_cache and not any(p.skipped for p in page.problems):
             page_cache.put(source, page)
         corpus.problems.extend(page.problems)
         corpus.articles.extend(page.articles)

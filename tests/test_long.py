@@ -117,3 +117,16 @@ def test_the_mention_index_answers_as_a_scan_of_the_mentions():
                                                          if m.kind in ("place", "person")), key=lambda im: im[1].start)
     doc.mentions.append(Mention("place", "区区", 3, 5, "test"))  # appended directly: seen too
     assert (len(doc.mentions) - 1, doc.mentions[-1]) in doc.overlapping(4, 5, ("place",))
+
+
+def test_a_page_with_warnings_only_is_cached_and_warns_again(tmp_path):
+    text, _ = long_page(kg.extract.CHUNK + 2_000, random.Random(16))
+    page = tmp_path / "pages" / "long.txt"
+    page.parent.mkdir()
+    page.write_text(text, encoding="utf-8")
+
+    cold = build([str(page)], tmp_path / "out", html=False, cache_dir=tmp_path / "cache")
+    warm = build([str(page)], tmp_path / "out", html=False, cache_dir=tmp_path / "cache")
+
+    assert cold.report["cache"] == {"hits": 0, "misses": 1} and warm.report["cache"] == {"hits": 1, "misses": 0}
+    assert warm.report["warnings"] == cold.report["warnings"] and len(warm.report["warnings"]) == 1
