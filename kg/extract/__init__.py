@@ -1,7 +1,7 @@
 """Extract stage: an article → the mentions and relations it states.
 
-The work is a spaCy pipeline: ``spacy.blank("zh")`` with the jieba segmenter, followed by the
-project's own registered components (``components``), in the order ``pipeline.json`` gives.
+The work is a spaCy pipeline: ``spacy.blank("zh")`` with jieba's words (``tokenizer``), followed by
+the project's own registered components (``components``), in the order ``pipeline.json`` gives.
 Each component wraps the one pure function of its module: ``places``, ``organizations``,
 ``persons`` (``persons_and_posts``), ``meetings``, ``initiatives``, ``references`` and
 ``changes``; what they share (``Doc``, the sentence splitter, the character classes, the
@@ -20,7 +20,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 
 from ..records import Article, Extraction
-from . import components  # noqa: F401  (registers the components with spaCy)
+from . import components, tokenizer  # noqa: F401  (register the components and the tokenizer with spaCy)
 from .common import SENTENCE_END, Doc, split_sentences
 
 # Characters the tokenizer takes in one pass. spaCy refuses a text longer than ``nlp.max_length``
@@ -63,7 +63,7 @@ def load_pipeline() -> Language:
 
     jieba.setLogLevel(logging.WARNING)
     config = pipeline_config()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": config["tokenizer"]}})
     for name in config["components"]:
         nlp.add_pipe(name)
     return nlp
