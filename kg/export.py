@@ -9,6 +9,7 @@ place hierarchy) are in the default graph.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
@@ -437,6 +439,21 @@ def group_quads(quads: Iterable[Quad]) -> dict[ox.NamedNode | None, list[tuple]]
     return {name: sorted(triples, key=lambda t: t[0].value) for name, triples in groups.items()}
 
 
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection inside the block. The writers make hundreds of thousands of
+    tuples and terms that form no cycles, and each few hundred of them would otherwise start a
+    collection that walks the whole build's heap (the corpus, the graph) again: a quarter of
+    the RDF stage's time on a 50,000-quad build, more on larger ones."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def write_rdf(quads: Iterable[Quad], out: Path) -> list[Path]:
     """The statements in every RDF format: Turtle, N-Triples and RDF/XML hold the union of the
     article graphs; TriG, N-Quads and JSON-LD (compacted with kg's context) keep each article's
@@ -445,29 +462,37 @@ def write_rdf(quads: Iterable[Quad], out: Path) -> list[Path]:
     second each on 50,000 quads: no format taxes the others). rdflib's JSON-LD writer takes
     minutes on a graph of a few thousand named graphs, so kg writes that one itself
     (``write_jsonld``)."""
-    groups = group_quads(quads)
-    dataset, triples = [], {}
-    default = ox.DefaultGraph()
-    for name, statements in groups.items():
-        graph_name = default if name is None else name
-        for t in statements:
-            dataset.append(ox.Quad(*t, graph_name))
-            triples[t] = None
-    union = [ox.Triple(*t) for t in triples]
-    del triples
-    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES}
-    written = []
-    for name, (fmt, scope) in RDF_FORMATS.items():
-        target = out / name
-        rdf_format = getattr(ox.RdfFormat, fmt)
-        data = union if scope == "union" else dataset
-        kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-        write_atomic(target, lambda p, d=data, f=rdf_format, k=kwargs: ox.serialize(d, str(p), f, **k))
+    with _collector_paused():
+        groups = group_quads(quads)
+        dataset: list[ox.Quad] = []
+        # the union in the order its triples first come; a default-graph quad stands for its own
+        # triple (the triple formats take it), so only the article graphs' triples are made anew
+        union: dict[tuple, ox.Quad | None] = {}
+        default = ox.DefaultGraph()
+        for name, statements in groups.items():
+            if name is None:
+                for t in statements:
+                    dataset.append(q := ox.Quad(*t, default))
+                    union[t] = q
+            else:
+                for t in statements:
+                    dataset.append(ox.Quad(*t, name))
+                    union.setdefault(t, None)
+        triples = [q or ox.Quad(*t, default) for t, q in union.items()]
+        del union
+        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES}
+        written = []
+        for name, (fmt, scope) in RDF_FORMATS.items():
+            target = out / name
+            rdf_format = getattr(ox.RdfFormat, fmt)
+            data = triples if scope == "union" else dataset
+            kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+            write_atomic(target, lambda p, d=data, f=rdf_format, k=kwargs: ox.serialize(d, str(p), f, **k))
+            written.append(target)
+        context = jsonld_context()
+        target = out / "graph.jsonld"
+        write_atomic(target, lambda p: write_jsonld(groups, context, p))
         written.append(target)
-    context = jsonld_context()
-    target = out / "graph.jsonld"
-    write_atomic(target, lambda p: write_jsonld(groups, context, p))
-    written.append(target)
     target = out / "context.jsonld"
     write_atomic(target, lambda p: p.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
                                                 encoding="utf-8"))
@@ -658,13 +683,81 @@ def flat(value):
     return "|".join(map(str, value)) if isinstance(value, list | tuple | set) else value
 
 
+# What networkx's GraphML writer writes for each Python type (``infer_numeric_types`` off: a key
+# per attribute name and type), and what makes kg hand the graph to networkx itself: values of
+# other types (which networkx rejects), and characters XML cannot hold (which lxml rejects) or
+# that it writes as character references (a carriage return).
+_GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+_GRAPHML_HANDED_ON = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
+_GRAPHML_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+                 "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing"
+                 ".org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">")
+
+
+def _graphml_items(g: nx.MultiDiGraph) -> tuple[list, list]:
+    nodes = [(n, {"iri": str(iri(n)), **{k: flat(v) for k, v in d.items() if v is not None and k != "text"}})
+             for n, d in g.nodes(data=True)]
+    edges = [(s, o, k, {a: v for a, v in d.items() if v is not None}) for s, o, k, d in g.edges(keys=True, data=True)]
+    return nodes, edges
+
+
+def _graphml_text(nodes: list, edges: list) -> str | None:
+    """The document networkx's lxml writer makes of these nodes and edges, byte for byte, made
+    as one string (a third of the time); ``None`` when a value is one that only networkx should
+    answer for (see ``_GRAPHML_HANDED_ON``)."""
+    keys: dict[tuple, str] = {}
+    order: list[str] = []
+
+    def values(scope: str, items) -> bool:
+        for d in items:
+            for k, v in d.items():
+                t = _GRAPHML_TYPES.get(type(v))
+                if t is None or type(k) is not str or (t == "string" and _GRAPHML_HANDED_ON.search(v)):
+                    return False
+                if (k, t, scope) not in keys:
+                    keys[k, t, scope] = key = f"d{len(keys)}"
+                    order.append(f'<key id="{key}" for="{scope}" attr.name="{k.translate(_ATTR_ESCAPES)}" '
+                                 f'attr.type="{t}"/>\n')
+        return True
+
+    if not values("node", (d for _, d in nodes)) or not values("edge", (d for *_, d in edges)):
+        return None
+    if any(_GRAPHML_HANDED_ON.search(str(n)) for n, _ in nodes):
+        return None
+    types = _GRAPHML_TYPES
+    parts = [_GRAPHML_HEAD, *reversed(order), '<graph edgedefault="directed">']
+
+    def element(start: str, scope: str, d: dict) -> None:
+        if not d:
+            parts.append(start + "/>\n")
+            return
+        parts.append(start + ">\n")
+        for k, v in d.items():
+            parts.append(f'  <data key="{keys[k, types[type(v)], scope]}">{str(v).translate(_TEXT_ESCAPES)}</data>\n')
+        parts.append("</node>\n" if scope == "node" else "</edge>\n")
+
+    for n, d in nodes:
+        element(f'<node id="{str(n).translate(_ATTR_ESCAPES)}"', "node", d)
+    for s, o, k, d in edges:
+        element(f'<edge source="{str(s).translate(_ATTR_ESCAPES)}" target="{str(o).translate(_ATTR_ESCAPES)}" '
+                f'id="{str(k).translate(_ATTR_ESCAPES)}"', "edge", d)
+    parts.append("</graph></graphml>")
+    return "".join(parts)
+
+
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
     """GraphML for Gephi, Cytoscape and igraph: lists become ``|``-joined strings, the node's
-    RDF IRI is kept so the two worlds can be joined."""
+    RDF IRI is kept so the two worlds can be joined. The file is networkx's GraphML
+    (``nx.write_graphml``), written by kg for the common case and by networkx otherwise."""
+    with _collector_paused():
+        nodes, edges = _graphml_items(g)
+        text = _graphml_text(nodes, edges)
+    if text is not None:
+        write_atomic(path, lambda p: p.write_bytes(text.encode("utf-8")))
+        return
     h = nx.MultiDiGraph()
-    for n, d in g.nodes(data=True):
-        attrs = {k: flat(v) for k, v in d.items() if v is not None and k != "text"}
-        h.add_node(n, iri=str(iri(n)), **attrs)
-    for s, o, k, d in g.edges(keys=True, data=True):
-        h.add_edge(s, o, key=k, **{a: v for a, v in d.items() if v is not None})
+    h.add_nodes_from(nodes)
+    h.add_edges_from(edges)
     write_atomic(path, lambda p: nx.write_graphml(h, p, encoding="utf-8"))
