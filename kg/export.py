@@ -110,6 +110,7 @@ def _kgr(path: str) -> ox.NamedNode:
 
 @lru_cache(maxsize=1 << 16)
 def _lit(text: str) -> ox.Literal:
+    """A name or title in Chinese; they repeat, unlike the bodies and sentences, which are not kept."""
     return ox.Literal(text, language=ZH)
 
 
@@ -268,7 +269,7 @@ def _article(d: dict) -> Iterator[tuple]:
     if d.get("kicker"):
         yield OSDO.alternativeHeadline, _lit(d["kicker"])
     yield OSDO.position, _plain(d["index"])
-    yield OSDO.articleBody, _lit(d.get("text", ""))
+    yield OSDO.articleBody, ox.Literal(d.get("text", ""), language=ZH)  # once each: not kept
     date = d.get("date") or ""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
         yield OSDO.datePublished, _typed(date, OXSD.date)
@@ -390,7 +391,7 @@ def _evidence(node, d: dict, article: str, holder=None) -> Iterator[tuple]:
     ev = _kgr(f"evidence/{digest}")
     yield node, OKG.evidence, ev
     yield ev, ORDF.type, OKG.Evidence
-    yield ev, OKG.sentence, _lit(d["sentence"])
+    yield ev, OKG.sentence, ox.Literal(d["sentence"], language=ZH)
     yield ev, OKG.beginIndex, _plain(int(d["start"]))
     yield ev, OKG.endIndex, _plain(int(d["end"]))
     yield ev, OPROV.wasDerivedFrom, _node(f"article/{article}")
