@@ -6,6 +6,7 @@ recorded as a ``Problem`` and the run goes on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -15,12 +16,12 @@ from pathlib import Path
 
 from . import __version__
 from . import extract as extract_stage
-from .cache import PageCache
+from .cache import PageCache, fingerprint
 from .executors import Executor, LocalExecutor
 from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
-from .publish import OutputError, Staging, probe, reason, recover
+from .publish import BuildError, OutputError, Staging, probe, read_manifest, reason, recover
 from .read import MAX_BYTES, read
 from .records import Corpus, Page, Problem, Source
 from .resolve import resolve
@@ -34,6 +35,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     report: dict = field(default_factory=dict)
+    up_to_date: bool = False  # the outputs of the build before were kept: nothing it read had changed
 
 
 def process_page(source: Source) -> Page:
@@ -78,12 +80,14 @@ def _pages(sources: list[Source], executor: Executor, progress: bool) -> list[Pa
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
           cache_dir: Path | None = None, progress: bool = False, date: str | None = None,
-          executor: Executor | None = None) -> BuildResult:
+          executor: Executor | None = None, if_changed: bool = False) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does.
     Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes).
     The outputs replace those of the build before as one set (``kg.publish``); ``OutputError``
-    when they cannot be written, raised before any page is read if the folders cannot be."""
+    when they cannot be written, raised before any page is read if the folders cannot be.
+    With ``if_changed``, a build whose pages (as read), options and kg equal those the outputs in
+    ``out`` were built from keeps them as they are (like make) and says so in ``up_to_date``."""
     for folder in (out, cache_dir) if cache_dir else (out,):
         probe(folder)
     recover(out)
@@ -98,6 +102,12 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         item.date = item.date or date  # --date / --year: the pages' date when neither they nor their names say
         corpus.sources.append(item)
     timings["read"] += time.perf_counter() - t
+    inputs = inputs_digest(corpus, html=html, explain=explain, jurisdiction=jurisdiction, date=date,
+                           max_bytes=max_bytes)
+    if if_changed:
+        kept = _kept(out, inputs, corpus)
+        if kept is not None:
+            return kept
 
     extractions = []
     page_cache = PageCache(cache_dir) if cache_dir else None
@@ -161,12 +171,54 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
                          lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
             names.append("report.json")
             step = "manifest.json and moving the outputs into place"
-            outputs = stage.publish(names)
+            outputs = stage.publish(names, inputs=inputs)
     except OSError as err:
         after = ("the new build is committed: the next kg command on the folder finishes the move" if stage.committed
                  else "the build before is left as it was")
         raise OutputError(f"{out}: cannot write {step}: {reason(err)}; {after}") from None
     return BuildResult(corpus, graph, outputs, dict(timings), report)
+
+
+def inputs_digest(corpus: Corpus, **options) -> str:
+    """What a build's outputs follow from: every page as read (text, name, path, date and the
+    jurisdiction of its kg.toml or --jurisdiction), the warnings of reading, the options that
+    change the outputs, and kg's code and word lists (``cache.fingerprint``). Hashing what was read
+    rather than file times sees a kg.toml edited, a file touched but unchanged is no change."""
+    h = hashlib.sha256()
+    for part in (fingerprint(), options, [asdict(s) for s in corpus.sources], [asdict(p) for p in corpus.problems]):
+        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _kept(out: Path, inputs: str, corpus: Corpus) -> BuildResult | None:
+    """The build in ``out`` if it was made from ``inputs`` and every file of it is as its manifest
+    says (size and sha256); else None and the build runs. A build in which a page failed is never
+    kept: such a page is tried again, as the page cache does."""
+    try:
+        manifest = read_manifest(out)
+    except BuildError:
+        return None
+    if not manifest or manifest.get("inputs") != inputs:
+        return None
+    contents = {}
+    for name, entry in manifest["files"].items():
+        try:
+            contents[name] = data = (out / name).read_bytes()
+        except OSError:
+            return None
+        if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            return None
+    try:
+        report = json.loads(contents["report.json"])
+        warnings = [Problem(**w) for w in report["warnings"]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if any(w.skipped and w.stage in ("segment", "extract") for w in warnings):
+        return None
+    kept = Corpus(sources=corpus.sources, problems=warnings)
+    return BuildResult(kept, None, [out / n for n in [*manifest["files"], "manifest.json"]], {}, report,
+                       up_to_date=True)
 
 
 def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None) -> dict:
@@ -209,6 +261,9 @@ def shown(text: str) -> str:
 
 def summary(result: BuildResult, out: Path) -> str:
     c = result.report["counts"]
+    if result.up_to_date:
+        return (f"kg {__version__}: up to date: {c['files_read']} files, {c['articles']} articles, "
+                f"{c['characters']:,} characters as when {shown(str(out))} was built; nothing written")
     lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
              "entities: " + ", ".join(f"{k} {v}" for k, v in c["entities"].items()),
              "relations: " + ", ".join(f"{k} {v}" for k, v in c["relations"].items()),
