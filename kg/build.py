@@ -6,6 +6,7 @@ recorded as a ``Problem`` and the run goes on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -15,12 +16,12 @@ from pathlib import Path
 
 from . import __version__
 from . import extract as extract_stage
-from .cache import PageCache
+from .cache import PageCache, fingerprint
 from .executors import Executor, LocalExecutor
 from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
-from .publish import OutputError, Staging, probe, reason, recover
+from .publish import BuildError, OutputError, Staging, probe, read_manifest, reason, recover
 from .read import MAX_BYTES, read
 from .records import Corpus, Page, Problem, Source
 from .resolve import resolve
@@ -34,6 +35,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     report: dict = field(default_factory=dict)
+    up_to_date: bool = False  # the outputs of the build before were kept: nothing it read had changed
 
 
 def process_page(source: Source) -> Page:
@@ -63,13 +65,33 @@ def process_page(source: Source) -> Page:
     return Page(articles, extractions, problems, dict(seconds))
 
 
-def _pages(sources: list[Source], executor: Executor, progress: bool) -> list[Page]:
-    """``process_page`` over the sources, in order, on ``executor``."""
+class _Keep:
+    """``process_page``, then the page stored in the page cache by the process that made it, so
+    the build's own process neither encodes nor writes entries (local processes share the cache
+    folder; a Dask worker may not see it, and hands its pages back to be stored). Gives the page,
+    whether it was stored, and why not when the cache could not be written."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __call__(self, source: Source) -> tuple[Page, bool, str | None]:
+        page = process_page(source)
+        # a page whose extraction failed is tried again next time; one with warnings only is kept,
+        # its warnings with it
+        if any(p.skipped for p in page.problems):
+            return page, False, None
+        cache = PageCache(self.folder)
+        cache.put(source, page)
+        return page, cache.problem is None, cache.problem
+
+
+def _pages(sources: list[Source], executor: Executor, progress: bool, fn=process_page) -> list:
+    """``fn`` (``process_page``) over the sources, in order, on ``executor``."""
     from tqdm import tqdm
 
     out = []
     with tqdm(total=len(sources), unit="page", disable=not progress or not sources, leave=False) as bar:
-        for page in executor.map(process_page, sources, [len(s.text) for s in sources]):
+        for page in executor.map(fn, sources, [len(s.text) for s in sources]):
             out.append(page)
             bar.update()
     return out
@@ -78,12 +100,14 @@ def _pages(sources: list[Source], executor: Executor, progress: bool) -> list[Pa
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
           cache_dir: Path | None = None, progress: bool = False, date: str | None = None,
-          executor: Executor | None = None) -> BuildResult:
+          executor: Executor | None = None, if_changed: bool = False) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does.
     Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes).
     The outputs replace those of the build before as one set (``kg.publish``); ``OutputError``
-    when they cannot be written, raised before any page is read if the folders cannot be."""
+    when they cannot be written, raised before any page is read if the folders cannot be.
+    With ``if_changed``, a build whose pages (as read), options and kg equal those the outputs in
+    ``out`` were built from keeps them as they are (like make) and says so in ``up_to_date``."""
     for folder in (out, cache_dir) if cache_dir else (out,):
         probe(folder)
     recover(out)
@@ -98,17 +122,27 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         item.date = item.date or date  # --date / --year: the pages' date when neither they nor their names say
         corpus.sources.append(item)
     timings["read"] += time.perf_counter() - t
+    inputs = inputs_digest(corpus, html=html, explain=explain, jurisdiction=jurisdiction, date=date,
+                           max_bytes=max_bytes)
+    if if_changed:
+        kept = _kept(out, inputs, corpus)
+        if kept is not None:
+            return kept
 
     extractions = []
     page_cache = PageCache(cache_dir) if cache_dir else None
     cached = [page_cache.get(source) if page_cache else None for source in corpus.sources]
     executor = executor or LocalExecutor(jobs, warm=load_pipeline)
-    fresh = iter(_pages([s for s, c in zip(corpus.sources, cached, strict=True) if c is None], executor, progress))
+    missed = [s for s, c in zip(corpus.sources, cached, strict=True) if c is None]
+    if page_cache and isinstance(executor, LocalExecutor):
+        fresh = iter(_pages(missed, executor, progress, _Keep(cache_dir)))
+    else:
+        fresh = iter((page, False, None) for page in _pages(missed, executor, progress))
     for source, hit in zip(corpus.sources, cached, strict=True):
-        page = hit or next(fresh)
-        # a page whose extraction failed is tried again next time; one with warnings only is kept,
-        # its warnings with it
-        if hit is None and page_cache and not any(p.skipped for p in page.problems):
+        page, stored, problem = (hit, True, None) if hit else next(fresh)
+        if page_cache and problem:
+            page_cache.problem = page_cache.problem or problem
+        elif page_cache and not stored and not any(p.skipped for p in page.problems):
             page_cache.put(source, page)
         corpus.problems.extend(page.problems)
         corpus.articles.extend(page.articles)
@@ -130,43 +164,145 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     stage = Staging(out)
     try:
         with stage:
+            step = "the exports"
+            parts = ["rdf", "graphml", "json", *(["explain"] if explain else []), *(["html"] if html else [])]
             names = []
-            t = time.perf_counter()
-            step = "the RDF files"
-            names += [p.name for p in write_rdf(rdf_quads(graph), stage.path)]
-            timings["rdf"] += time.perf_counter() - t
-            t = time.perf_counter()
-            step = "graph.graphml"
-            write_graphml(graph, stage.path / "graph.graphml")
-            step = "graph.json"
-            write_node_link(graph, stage.path / "graph.json")
-            names += ["graph.graphml", "graph.json"]
-            timings["graphml"] += time.perf_counter() - t
-            if explain:
-                step = "explain.jsonl"
-                write_explain(corpus, stage.path / "explain.jsonl")
-                names.append("explain.jsonl")
-            if html:
-                from .render import render_html
-
-                t = time.perf_counter()
-                step = "graph.html"
-                render_html(graph, stage.path / "graph.html",
-                            title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
-                names.append("graph.html")
-                timings["html"] += time.perf_counter() - t
+            for part, (written, seconds) in _export(parts, graph, corpus, stage.path, jobs):
+                step = EXPORT_STEPS[part]
+                if isinstance(written, OSError):
+                    raise written
+                names += written
+                if part != "explain":
+                    timings[EXPORT_TIMING.get(part, part)] += seconds
             report = make_report(corpus, graph, timings, cache_stats)
             step = "report.json"
             write_atomic(stage.path / "report.json",
                          lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
             names.append("report.json")
             step = "manifest.json and moving the outputs into place"
-            outputs = stage.publish(names)
+            outputs = stage.publish(names, inputs=inputs)
     except OSError as err:
         after = ("the new build is committed: the next kg command on the folder finishes the move" if stage.committed
                  else "the build before is left as it was")
         raise OutputError(f"{out}: cannot write {step}: {reason(err)}; {after}") from None
     return BuildResult(corpus, graph, outputs, dict(timings), report)
+
+
+# What each export is called in an error message, and which of the report's timings it counts in.
+EXPORT_STEPS = {"rdf": "the RDF files", "graphml": "graph.graphml", "json": "graph.json",
+                "explain": "explain.jsonl", "html": "graph.html"}
+EXPORT_TIMING = {"json": "graphml"}
+_EXPORTING: list = []  # (graph, corpus, folder) of the exports under way, for a forked process to find
+
+
+def _export_part(part: str):
+    """Write one export into the staging folder: the names written and the seconds it took, or
+    the OSError that stopped it (returned, so a forked process can hand it back)."""
+    graph, corpus, folder = _EXPORTING
+    t = time.perf_counter()
+    try:
+        if part == "rdf":
+            written = [p.name for p in write_rdf(rdf_quads(graph), folder)]
+        elif part == "graphml":
+            write_graphml(graph, folder / "graph.graphml")
+            written = ["graph.graphml"]
+        elif part == "json":
+            write_node_link(graph, folder / "graph.json")
+            written = ["graph.json"]
+        elif part == "explain":
+            write_explain(corpus, folder / "explain.jsonl")
+            written = ["explain.jsonl"]
+        else:
+            from .render import render_html
+
+            render_html(graph, folder / "graph.html", title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
+            written = ["graph.html"]
+    except OSError as err:
+        return err, 0.0
+    return written, time.perf_counter() - t
+
+
+def _export_child(send) -> None:
+    send.send(_export_part("rdf"))
+    send.close()
+
+
+def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int):
+    """(part, what ``_export_part`` gave) for each part, in the order of ``parts``. With ``jobs``
+    > 1 the RDF files (the largest export) are written by a forked copy of this process while
+    this one writes the rest: no graph is copied or sent, the fork shares its memory."""
+    import multiprocessing
+
+    _EXPORTING[:] = (graph, corpus, folder)
+    try:
+        if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods() or parts[0] != "rdf":
+            for part in parts:
+                yield part, _export_part(part)
+            return
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        # one task and out: a process that outlives a killed build finishes its file and exits
+        child = context.Process(target=_export_child, args=(send,), daemon=True)
+        child.start()
+        send.close()
+        try:
+            rest = [(part, _export_part(part)) for part in parts[1:]]
+            try:
+                rdf = receive.recv()
+            except EOFError:
+                raise RuntimeError(f"the process writing the RDF files died (exit {child.join() or child.exitcode})") \
+                    from None
+            yield "rdf", rdf
+            yield from rest
+        finally:
+            receive.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+    finally:
+        _EXPORTING.clear()
+
+
+def inputs_digest(corpus: Corpus, **options) -> str:
+    """What a build's outputs follow from: every page as read (text, name, path, date and the
+    jurisdiction of its kg.toml or --jurisdiction), the warnings of reading, the options that
+    change the outputs, and kg's code and word lists (``cache.fingerprint``). Hashing what was read
+    rather than file times sees a kg.toml edited, a file touched but unchanged is no change."""
+    h = hashlib.sha256()
+    for part in (fingerprint(), options, [asdict(s) for s in corpus.sources], [asdict(p) for p in corpus.problems]):
+        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _kept(out: Path, inputs: str, corpus: Corpus) -> BuildResult | None:
+    """The build in ``out`` if it was made from ``inputs`` and every file of it is as its manifest
+    says (size and sha256); else None and the build runs. A build in which a page failed is never
+    kept: such a page is tried again, as the page cache does."""
+    try:
+        manifest = read_manifest(out)
+    except BuildError:
+        return None
+    if not manifest or manifest.get("inputs") != inputs:
+        return None
+    contents = {}
+    for name, entry in manifest["files"].items():
+        try:
+            contents[name] = data = (out / name).read_bytes()
+        except OSError:
+            return None
+        if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            return None
+    try:
+        report = json.loads(contents["report.json"])
+        warnings = [Problem(**w) for w in report["warnings"]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if any(w.skipped and w.stage in ("segment", "extract") for w in warnings):
+        return None
+    kept = Corpus(sources=corpus.sources, problems=warnings)
+    return BuildResult(kept, None, [out / n for n in [*manifest["files"], "manifest.json"]], {}, report,
+                       up_to_date=True)
 
 
 def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None) -> dict:
@@ -209,6 +345,9 @@ def shown(text: str) -> str:
 
 def summary(result: BuildResult, out: Path) -> str:
     c = result.report["counts"]
+    if result.up_to_date:
+        return (f"kg {__version__}: up to date: {c['files_read']} files, {c['articles']} articles, "
+                f"{c['characters']:,} characters as when {shown(str(out))} was built; nothing written")
     lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
              "entities: " + ", ".join(f"{k} {v}" for k, v in c["entities"].items()),
              "relations: " + ", ".join(f"{k} {v}" for k, v in c["relations"].items()),

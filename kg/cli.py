@@ -64,7 +64,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction,
                        max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
                        progress=not args.quiet and sys.stderr.isatty(), date=args.date,
-                       executor=make_executor(args.executor, jobs, args.scheduler, warm=load_pipeline))
+                       executor=make_executor(args.executor, jobs, args.scheduler, warm=load_pipeline),
+                       if_changed=not args.no_cache)
     except ExecutorError as err:
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_EXECUTOR
@@ -364,7 +365,7 @@ def parser() -> argparse.ArgumentParser:
                    help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: "
                         "a local cluster of -j workers)")
     b.add_argument("--cache", metavar="DIR", help="where to keep per-page results for rebuilds (default DIR/.cache)")
-    b.add_argument("--no-cache", action="store_true", help="redo every page")
+    b.add_argument("--no-cache", action="store_true", help="redo every page, and build even when nothing changed")
     b.add_argument("--date", metavar="YYYY-MM-DD|YYYY",
                    help="the pages' date (or year) when neither their names nor their text give one")
     b.add_argument("--strict", action="store_true", help="exit 3 on any warning, not only on skipped input")

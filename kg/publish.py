@@ -178,15 +178,18 @@ class Staging:
             os.close(self._fd)
             self._fd = None
 
-    def publish(self, names: list[str]) -> list[Path]:
+    def publish(self, names: list[str], inputs: str | None = None) -> list[Path]:
         """Commit the files ``names`` of the staging folder and move them into the output
-        folder; their paths there, and the manifest's."""
+        folder; their paths there, and the manifest's. ``inputs`` (a digest of what the build
+        read) is kept in the manifest, for the next build to tell whether anything changed."""
         files = {}
         for name in names:
             size, sha = _digest(self.path / name)
             files[name] = {"size": size, "sha256": sha}
         manifest = {"build_id": self.build_id, "kg_version": __version__,
                     "created": datetime.now(UTC).replace(microsecond=0).isoformat(), "files": files}
+        if inputs is not None:
+            manifest["inputs"] = inputs
         _fsync_dir(self.path)
         with _locked(self.out):
             partial = self.path / f".{MANIFEST}.partial"  # renamed, so the commit mark is whole or absent

@@ -429,6 +429,7 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
     """Yield a ``Source`` for every readable page and a ``Problem`` for every other input or
     warning (a broken ``kg.toml`` is reported once and its folder's pages are read without it;
     a page whose text repeats an earlier one's is skipped, so a corpus's duplicates count once)."""
+    folder_settings.cache_clear()  # a kg.toml edited since the last build in this process is read anew
     reported: set[str] = set()
     seen_text: dict[str, str] = {}
     for item in discover(paths):
