@@ -376,7 +376,7 @@ def pick_params(out: Path) -> dict[str, str]:
             params[name] = rows[0][0].value
     if "title" in params:
         rows = run_query(store, "SELECT (MAX(?f) AS ?v) WHERE { ?m a org:Membership ; kg:post ?p ; kg:firstSeen ?f . "
-                                "?p kg:title ?t }", {"t": params["title"]}).rows
+                                f"?p kg:title ?t . FILTER(STR(?t) = {json.dumps(params['title'])}) }}").rows
         if rows and rows[0][0] is not None:
             params["date"] = rows[0][0].value[:10]
     return params
@@ -421,14 +421,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,10,100", help="corpus sizes as multiples of --unit (default 1,10,100)")
     ap.add_argument("--unit", type=int, default=300_000, help="characters of the 1× corpus (default 300000)")
-    ap.add_argument("--quick", action="store_true", help="small sizes: --unit 30000 --sizes 1,10")
+    ap.add_argument("--quick", action="store_true", help="small sizes: --unit 100000 --sizes 1,10")
     ap.add_argument("--huge", action="store_true", help="allow 1000× (hours, and many GB)")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each build of the -j comparison (best wall)")
     ap.add_argument("--keep", metavar="DIR", help="write corpora and builds here and keep them")
     ap.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     args = ap.parse_args()
     if args.quick:
-        args.unit, args.sizes = 30_000, "1,10"
+        args.unit, args.sizes = 100_000, "1,10"
     sizes = sorted({int(s) for s in args.sizes.split(",")})
     if max(sizes) >= 1000 and not args.huge:
         ap.error("1000× and more only with --huge")
