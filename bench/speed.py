@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -310,7 +311,7 @@ def reference_rates(texts: list[str]) -> dict:
 # -- 3 … 7. the CLI ---------------------------------------------------------------------------
 
 
-def run_kg(args: list[str], out_file: Path | None = None) -> dict:
+def run_kg(args: list[str], out_file: Path | None = None, timeout: float | None = None) -> dict:
     """One ``kg`` command as a user runs it: wall seconds from start to exit, CPU seconds and peak
     RSS of the child (with the workers it waited for) from ``os.wait4``."""
     load = os.getloadavg()[0]
@@ -318,8 +319,15 @@ def run_kg(args: list[str], out_file: Path | None = None) -> dict:
     err = tempfile.TemporaryFile()
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", KG_MAIN, *args], cwd=ROOT, stdout=sink, stderr=err)
+    timer = threading.Timer(timeout, proc.kill) if timeout else None
+    if timer:
+        timer.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
+    if timer:
+        timer.cancel()
+        if wall >= timeout:
+            return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "timeout": True}
     proc.returncode = os.waitstatus_to_exitcode(status)
     if out_file:
         sink.close()
@@ -382,7 +390,7 @@ def pick_params(out: Path) -> dict[str, str]:
     return params
 
 
-def named_query_times(out: Path, work: Path, runs: int = 3) -> list[dict]:
+def named_query_times(out: Path, work: Path, runs: int = 3, timeout: float = 60.0) -> list[dict]:
     listing = work / "query-list.txt"
     run_kg(["query", "--list"], listing)
     wanted = []
@@ -401,12 +409,18 @@ def named_query_times(out: Path, work: Path, runs: int = 3) -> list[dict]:
         args += ["--timing"] if timing else []
         best, answer = None, work / f"query-{name}.tsv"
         for _ in range(runs):
-            r = run_kg(args, answer)
+            r = run_kg(args, answer, timeout)
             best = r if best is None or r["wall"] < best["wall"] else best
+            if r.get("timeout"):  # once is enough to know it misses the target
+                break
         text = answer.read_text(encoding="utf-8").splitlines()
         rows.append({"query": name, "params": {p: params[p] for p in needs if p in params},
-                     "wall": best["wall"], "cpu": best["cpu"], "rows": max(0, len(text) - 1)})
-        log(f"  {name:24} best of {runs}: {best['wall']:.2f} s wall, {best['cpu']:.2f} s CPU, {rows[-1]['rows']} rows")
+                     "wall": best["wall"], "cpu": best["cpu"], "rows": max(0, len(text) - 1),
+                     "timeout": bool(best.get("timeout"))})
+        if best.get("timeout"):
+            log(f"  {name:24} stopped after {timeout:.0f} s (--query-timeout)")
+        else:
+            log(f"  {name:24} best of {runs}: {best['wall']:.2f} s wall, {best['cpu']:.2f} s CPU, {rows[-1]['rows']} rows")
     return rows
 
 
@@ -424,6 +438,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small sizes: --unit 100000 --sizes 1,10")
     ap.add_argument("--huge", action="store_true", help="allow 1000× (hours, and many GB)")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each build of the -j comparison (best wall)")
+    ap.add_argument("--query-timeout", type=float, default=60.0, metavar="S",
+                    help="stop a kg query run after S seconds and show it as a timeout (default 60)")
+    ap.add_argument("--only-queries", metavar="BUILD", help="time the named queries on this build only")
     ap.add_argument("--keep", metavar="DIR", help="write corpora and builds here and keep them")
     ap.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     args = ap.parse_args()
@@ -434,6 +451,11 @@ def main() -> None:
         ap.error("1000× and more only with --huge")
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-speed-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.only_queries:
+        runs = named_query_times(Path(args.only_queries), work, timeout=args.query_timeout)
+        if args.json:
+            Path(args.json).write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
     import kg
 
     figures: dict = {"unit": args.unit, "sizes": sizes, "cpus": os.cpu_count(), "kg": str(Path(kg.__file__).parent),
@@ -530,7 +552,8 @@ def main() -> None:
 
         top = sizes[-1]
         log(f"\n== named queries on the {top}× build (kg query, process start to exit) ==")
-        figures["queries"] = {"size": top, "runs": named_query_times(work / f"out-{top}", work)}
+        figures["queries"] = {"size": top, "runs": named_query_times(work / f"out-{top}", work,
+                                                                    timeout=args.query_timeout)}
     finally:
         if args.json and figures.get("builds"):
             Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -568,7 +591,7 @@ def table(f: dict) -> None:
         f"{inc['one_changed']['wall']:.1f} s ({inc['one_changed']['wall'] / inc['cold']['wall']:.0%})")
     q = f["queries"]
     log(f"queries ({q['size']}× build, best of 3 wall, load included): "
-        + ", ".join(f"{x['query']} {x['wall']:.2f}" for x in q["runs"]))
+        + ", ".join(f"{x['query']} " + (f">{x['wall']:.0f}" if x["timeout"] else f"{x['wall']:.2f}") for x in q["runs"]))
 
 
 if __name__ == "__main__":
