@@ -337,7 +337,7 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
 _UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def shown(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` as it may be printed: every unshowable character as a visible escape (``\\x1b``)."""
     return _UNSHOWABLE.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii")
                            if ord(m.group(0)) < 0xD800 else f"\\u{ord(m.group(0)):04x}", text)
@@ -347,20 +347,20 @@ def summary(result: BuildResult, out: Path) -> str:
     c = result.report["counts"]
     if result.up_to_date:
         return (f"kg {__version__}: up to date: {c['files_read']} files, {c['articles']} articles, "
-                f"{c['characters']:,} characters as when {shown(str(out))} was built; nothing written")
+                f"{c['characters']:,} characters as when {printable(str(out))} was built; nothing written")
     lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
              "entities: " + ", ".join(f"{k} {v}" for k, v in c["entities"].items()),
              "relations: " + ", ".join(f"{k} {v}" for k, v in c["relations"].items()),
              f"graph: {c['nodes']} nodes, {c['edges']} edges; {sum(result.timings.values()):.1f} s"]
     if result.report["warnings"]:
         lines.append(f"warnings ({len(result.report['warnings'])}):")
-        lines += [f"  {'skipped' if w['skipped'] else 'warning'}: {shown(w['path'])}: {shown(w['message'])}"
+        lines += [f"  {'skipped' if w['skipped'] else 'warning'}: {printable(w['path'])}: {printable(w['message'])}"
                   for w in result.report["warnings"][:10]]
         if len(result.report["warnings"]) > 10:
             lines.append(f"  … {len(result.report['warnings']) - 10} more in report.json")
     lines.append("wrote: " + ", ".join(str(p.relative_to(out)) if p.is_relative_to(out) else str(p)
-                                      for p in result.outputs) + f" in {shown(str(out))}")
+                                      for p in result.outputs) + f" in {printable(str(out))}")
     return "\n".join(lines)
 
 
-__all__ = ["build", "summary", "shown", "BuildResult"]
+__all__ = ["build", "summary", "printable", "BuildResult"]

@@ -38,7 +38,7 @@ def _default_inputs() -> list[str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build, shown, summary
+    from .build import build, printable, summary
     from .executors import ExecutorError, make_executor
     from .extract import load_pipeline
     from .publish import OutputError
@@ -70,12 +70,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_EXECUTOR
     except OutputError as err:
-        print(f"kg build: {shown(str(err))}", file=sys.stderr)
+        print(f"kg build: {printable(str(err))}", file=sys.stderr)
         return EXIT_OUTPUT
     if not args.quiet:
         print(summary(result, out))
     if not result.corpus.sources:
-        print("kg: no readable page in " + ", ".join(shown(str(p)) for p in paths), file=sys.stderr)
+        print("kg: no readable page in " + ", ".join(printable(str(p)) for p in paths), file=sys.stderr)
         return EXIT_SKIPPED
     problems = result.corpus.problems
     if any(p.skipped for p in problems) or args.strict and problems:

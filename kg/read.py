@@ -35,22 +35,32 @@ INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 16 * 1024 * 1024
 
 
+def _percent(data: bytes) -> str:
+    return "".join(f"%{b:02X}" for b in data)
+
+
+# Control characters (line breaks and tabs too) and U+FFFE/U+FFFF in a name: XML and IRIs
+# cannot hold them, and a terminal would run them, so they are written %XX as bad bytes are.
+NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def shown(path: str) -> str:
-    """``path`` as it can be written to JSON, RDF and a terminal's UTF-8. A name that is not UTF-8
+    """``path`` as it can be written to JSON, RDF, XML and a terminal. A name that is not UTF-8
     (a Windows zip unpacked on Linux) reaches Python as lone surrogates, which every encoder
     refuses; each such component is decoded as GB18030, the usual encoding of those names, or,
     when that fails too, as UTF-8 with its bad bytes written %FF, as in a URL (U+FFFD would lose
-    which bytes they were, and is no character of an IRI). The real path stays for reading."""
+    which bytes they were, and is no character of an IRI); control characters are written %XX
+    too. The real path stays for reading."""
     try:
         path.encode("utf-8")
-        return path
     except UnicodeEncodeError:
-        pass
-    try:
-        raw = os.fsencode(path)
-    except UnicodeEncodeError:  # a surrogate no file name can hold: given so, not read from disk
-        return _SURROGATE.sub(lambda m: f"%u{ord(m.group(0)):04X}", path)
-    return "/".join(_shown_part(part) for part in raw.split(b"/"))
+        try:
+            raw = os.fsencode(path)
+        except UnicodeEncodeError:  # a surrogate no file name can hold: given so, not read from disk
+            path = _SURROGATE.sub(lambda m: f"%u{ord(m.group(0)):04X}", path)
+        else:
+            path = "/".join(_shown_part(part) for part in raw.split(b"/"))
+    return NAME_CONTROLS.sub(lambda m: _percent(m.group(0).encode("utf-8")), path)
 
 
 def _shown_part(part: bytes) -> str:
@@ -62,7 +72,7 @@ def _shown_part(part: bytes) -> str:
     return part.decode("utf-8", "kg-percent")
 
 
-codecs.register_error("kg-percent", lambda err: ("".join(f"%{b:02X}" for b in err.object[err.start:err.end]), err.end))
+codecs.register_error("kg-percent", lambda err: (_percent(err.object[err.start:err.end]), err.end))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -338,8 +348,9 @@ def _jsonl_pages(where: str, file_name: str, text: str, encoding: str) -> tuple[
             problems.append(Problem(f"{where}:{n}", f"impossible date {date!r} dropped", skipped=False))
             date = None
         body = html_text(page["text"]) if _looks_like_html(page["text"]) else page["text"]
-        fields = {k: v.strip() for k, v in page.items() if k in ("url", "site", "source") and isinstance(v, str)}
-        sources.append(Source(path=f"{where}:{n}", name=f"{file_name}#{page.get('id', n)}", text=body,
+        fields = {k: clean_controls(v.strip())[0] for k, v in page.items()
+                  if k in ("url", "site", "source") and isinstance(v, str)}
+        sources.append(Source(path=f"{where}:{n}", name=shown(f"{file_name}#{page.get('id', n)}"), text=body,
                               encoding=encoding, format="jsonl",
                               date=date,
                               site=fields.get("site") or _host(fields.get("url", "")),
@@ -405,12 +416,7 @@ def folder_settings(folder: Path) -> tuple[dict, Problem | None]:
 # invalid in XML and in IRIs, they reach names and labels from scraped pages (a \x07 inside a
 # name) and would break the exports (RDF/XML and GraphML cannot hold them at all).
 CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # in a name, line breaks and tabs too
 LINE_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # vertical tab, form feed: line breaks
-
-
-def _percent(m: re.Match) -> str:
-    return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8"))
 
 
 def clean_controls(text: str) -> tuple[str, int, int]:
@@ -455,10 +461,6 @@ def read(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_BYTES) -> Iter
             reported.add(problem.path)
             yield problem
         for source in sources:
-            # a name is an identity (IRIs, GraphML ids; XML cannot hold controls), so its control characters
-            # become %XX as the bad bytes of a name do, and stay tellable apart; JSON Lines fields are cleaned
-            source.name, source.path = (NAME_CONTROLS.sub(_percent, v) for v in (source.name, source.path))
-            source.site, source.outlet = (clean_controls(v)[0] if v else v for v in (source.site, source.outlet))
             source.text, count, first = clean_controls(source.text)
             if count:
                 yield Problem(source.path, f"{count} control character{'s' if count > 1 else ''} (first at character "
