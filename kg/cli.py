@@ -84,14 +84,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _is_date(text: str) -> bool:
-    import datetime
+    from .read import real_date
 
-    if re.fullmatch(r"\d{4}", text):
-        return True
-    try:
-        return re.fullmatch(r"\d{4}-\d\d-\d\d", text) is not None and bool(datetime.date.fromisoformat(text))
-    except ValueError:  # 2021-02-31
-        return False
+    return bool(re.fullmatch(r"\d{4}", text)) or bool(re.fullmatch(r"\d{4}-\d\d-\d\d", text)) and real_date(text)
 
 
 def cmd_query(args: argparse.Namespace) -> int:

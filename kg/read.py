@@ -344,7 +344,7 @@ def _jsonl_pages(where: str, file_name: str, text: str, encoding: str) -> tuple[
         date = page.get("date") if isinstance(page.get("date"), str) else None
         if date and not re.fullmatch(r"\d{4}-\d\d-\d\d", date[:10]):
             date = None
-        elif date and not _real_date(date[:10]):  # an ill-typed xsd:date that kg validate rejects
+        elif date and not real_date(date[:10]):  # an ill-typed xsd:date that kg validate rejects
             problems.append(Problem(f"{where}:{n}", f"impossible date {date!r} dropped", skipped=False))
             date = None
         body = html_text(page["text"]) if _looks_like_html(page["text"]) else page["text"]
@@ -358,7 +358,8 @@ def _jsonl_pages(where: str, file_name: str, text: str, encoding: str) -> tuple[
     return sources, problems
 
 
-def _real_date(iso: str) -> bool:
+def real_date(iso: str) -> bool:
+    """``YYYY-MM-DD`` names a day of the calendar (2021-02-31 does not)."""
     try:
         datetime.date.fromisoformat(iso)
         return True
@@ -384,7 +385,7 @@ def date_in_path(path: Path) -> tuple[str | None, str | None]:
         m = DATE_IN_NAME.search(part)
         if m:
             date = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-            if _real_date(date):
+            if real_date(date):
                 return date, impossible
             impossible = impossible or m.group(0)
     return None, impossible
