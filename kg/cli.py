@@ -423,7 +423,7 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("explain", help="why a node is in the graph: its mentions, rules and facts")
     e.add_argument("target", help="a build folder made with --explain (or its explain.jsonl)")
-    e.add_argument("node", help="a node's name (刘明), key (person/烈山区/刘明) or IRI")
+    e.add_argument("node", help="a node's name (王明), key (person/烈山区/王明) or IRI")
     e.set_defaults(func=cmd_explain)
     return p
 

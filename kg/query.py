@@ -117,7 +117,7 @@ def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None,
               allow_service: bool = False) -> Answer:
     """Run SPARQL over the store's default graph (a build's merged graph; ``GRAPH ?g`` reaches each
     article's). ``params`` bind variables
-    to literals (``{"name": "刘明"}`` fixes ``?name``), which is how named queries take arguments.
+    to literals (``{"name": "王明"}`` fixes ``?name``), which is how named queries take arguments.
     A query that calls SERVICE is refused unless ``allow_service``."""
     if not allow_service:
         refuse_service(text)

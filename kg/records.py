@@ -165,7 +165,7 @@ class Page:
 class Entity:
     """One real thing after resolution, with every mention that names it."""
 
-    key: str  # stable identity, e.g. "person/烈山区/刘明"; IRIs derive from it
+    key: str  # stable identity, e.g. "person/烈山区/王明"; IRIs derive from it
     kind: str
     label: str  # canonical label
     aliases: set[str] = field(default_factory=set)

@@ -62,7 +62,7 @@ def organizations(doc: Doc) -> Iterator[int]:
         if place is None and _EVERY_BEFORE.search(text, max(0, start - 3), start):
             continue  # 5个街道纪委, 各镇政府: every such body, not the article's own
         tm = title_pattern.match(text, start)
-        if tm and tm.end() > jend:  # 区长朱龙: a title, not an organisation
+        if tm and tm.end() > jend:  # 区长张伟: a title, not an organisation
             continue
         best = None
         om = organ_re.match(text, jend)
