@@ -400,12 +400,18 @@ def test_a_runaway_query_is_stopped_at_the_deadline_and_its_worker_is_gone(store
         assert status == 200 and "刘明" in body
 
 
+def _start_runaway(srv) -> socket.socket:
+    """A raw connection whose runaway query is running in a worker when this returns."""
+    sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+    path = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n\r\n".encode())
+    _wait_for(lambda: srv.workers, "a worker started")
+    return sock
+
+
 def test_a_client_that_hangs_up_stops_its_query(store):
     with serving(store, timeout=600) as srv:
-        sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
-        path = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n\r\n".encode())
-        _wait_for(lambda: srv.workers, "a worker started")
+        sock = _start_runaway(srv)
         (pid,) = srv.workers
         sock.close()
         _wait_for(lambda: not srv.workers and _gone(pid), "the worker killed")
@@ -413,10 +419,7 @@ def test_a_client_that_hangs_up_stops_its_query(store):
 
 def test_over_max_queries_is_503_with_retry_after(store):
     with serving(store, max_queries=1) as srv:
-        sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
-        path = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n\r\n".encode())
-        _wait_for(lambda: srv.workers, "a worker started")
+        sock = _start_runaway(srv)
         status, headers, body = _ask(srv.port)
         assert status == 503 and headers["Retry-After"].isdigit() and "1 queries are running" in body
         sock.close()
