@@ -15,7 +15,8 @@ same text, on a corpus that does not flatter.
 3. ``kg build CORPUS -o OUT --no-cache -j 1`` (HTML on) in a subprocess per size: wall seconds
    from start to exit, CPU seconds and peak RSS from the child's ``os.wait4`` rusage, characters
    per CPU second, the ratio to ``jieba.cut``, each stage's seconds from ``report.json``, and each
-   stage's growth per ×10 of characters (10 = linear, 100 = quadratic).
+   stage's growth per ×10 of characters (10 = linear, 100 = quadratic), and the peak memory after
+   each stage from ``report.json`` → ``memory`` (which stage set the peak).
 4. the real pages alone, built the same way.
 5. ``-j 2`` against ``-j 1`` on the 10× corpus, best wall of ``--repeat`` runs each, with the load
    average before each run (the figure means nothing on a busy machine).
@@ -351,9 +352,17 @@ def kg_build(corpus: Path, out: Path, jobs: int = 1, cache: Path | None = None) 
     r["nodes"], r["edges"] = report["counts"]["nodes"], report["counts"]["edges"]
     r["stages"] = {k: report["seconds"].get(k, 0.0) for k in STAGES}
     r["rest"] = r["wall"] - sum(r["stages"].values())  # start-up, imports, dictionaries, exit
+    r["memory"] = report.get("memory", {})
     r["rate_cpu"] = r["characters"] / r["cpu"]
     r["rate_wall"] = r["characters"] / r["wall"]
     return r
+
+
+def memory_line(r: dict) -> str:
+    m = r.get("memory") or {}
+    return ("peak memory by stage (MB, build process after each): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in m.get("after_stage_mb", {}).items())
+            + f"; set by {m.get('set_by')}; workers {m.get('workers_peak_mb', 0):.0f}")
 
 
 def growth(a: dict, b: dict, key) -> float | None:
@@ -494,6 +503,7 @@ def main() -> None:
                 f"{r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU (load before {r['load_before']}), "
                 f"{fmt_k(r['rate_cpu'])} chars/CPU s = {r['rate_cpu'] / cut:.2f} × jieba.cut, peak {r['peak_mb']:.0f} MB")
             log("     stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()) + f", rest {r['rest']:.2f}")
+            log("     " + memory_line(r))
         figures["builds"] = builds
         figures["growth"] = {}
         for a, b in zip(sizes, sizes[1:], strict=False):
@@ -528,6 +538,7 @@ def main() -> None:
         best = {j: min(rs, key=lambda r: r["wall"]) for j, rs in runs.items()}
         figures["jobs"] = {"size": mid, "j1": best[1], "j2": best[2], "speedup": best[1]["wall"] / best[2]["wall"],
                            "loads": {j: [r["load_before"] for r in rs] for j, rs in runs.items()}}
+        log(f"  -j 2 {memory_line(best[2])}")
         log(f"  -j 1 {best[1]['wall']:.1f} s, -j 2 {best[2]['wall']:.1f} s wall ({best[2]['cpu']:.1f} s CPU): "
             f"×{figures['jobs']['speedup']:.2f}; load averages before: {figures['jobs']['loads']}")
 
@@ -576,6 +587,8 @@ def table(f: dict) -> None:
             f"{r['rate_cpu'] / cut:>5.2f} {r['rate_cpu'] / refs['jieba.posseg.cut']:>5.2f} "
             f"{r['rate_cpu'] / refs['spacy blank zh + jieba nlp.pipe']:>6.2f} {r['peak_mb']:>7.0f}  "
             + " ".join(f"{r['stages'][s]:>7.2f}" for s in STAGES) + f" {r['rest']:>6.2f}")
+    for size, r in f["builds"].items():
+        log(f"{size:>4}× {memory_line(r)}")
     r = f["real"]
     log(f" real {r['characters']:>11,} {r['wall']:>7.1f} {r['cpu']:>7.1f} {fmt_k(r['rate_cpu']):>8} "
         f"{r['jieba.cut_ratio']:>5.2f}   (× jieba.cut on the real text)")

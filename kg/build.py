@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,18 @@ from .read import MAX_BYTES, read
 from .records import Corpus, Page, Problem, Source
 from .resolve import resolve
 from .segment import segment
+
+
+def peak_mb(children: bool = False) -> float:
+    """The peak resident memory so far of this process (or of the largest of its waited-for
+    children), in MB; 0 where the platform does not say. The peak only grows, so reading it after
+    each stage shows which stage set it."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss
+    return usage / (1024 * 1024 if sys.platform == "darwin" else 1024)  # macOS counts bytes, Linux KiB
 
 
 @dataclass
@@ -112,6 +125,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         probe(folder)
     recover(out)
     timings: Counter = Counter()
+    memory: dict[str, float] = {}  # stage → this process's peak MB when it ended
     corpus = Corpus()
     t = time.perf_counter()
     for item in read(paths, max_bytes):
@@ -122,6 +136,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         item.date = item.date or date  # --date / --year: the pages' date when neither they nor their names say
         corpus.sources.append(item)
     timings["read"] += time.perf_counter() - t
+    memory["read"] = peak_mb()
     inputs = inputs_digest(corpus, html=html, explain=explain, jurisdiction=jurisdiction, date=date,
                            max_bytes=max_bytes)
     if if_changed:
@@ -151,13 +166,16 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             timings[stage] += seconds if hit is None else 0
     if page_cache and page_cache.problem:  # the build stands without the cache; the next one redoes the pages
         corpus.problems.append(Problem(str(cache_dir), f"page cache: {page_cache.problem}", "cache", skipped=False))
+    memory["extract"] = peak_mb()  # segment and extract, with every page's records held
 
     t = time.perf_counter()
     resolve(extractions, corpus)
     timings["resolve"] += time.perf_counter() - t
+    memory["resolve"] = peak_mb()
     t = time.perf_counter()
     graph = build_graph(corpus)
     timings["graph"] += time.perf_counter() - t
+    memory["graph"] = peak_mb()
 
     cache_stats = {"hits": page_cache.hits, "misses": page_cache.misses} if page_cache else None
     step = "its outputs"
@@ -167,14 +185,15 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             step = "the exports"
             parts = ["rdf", "graphml", "json", *(["explain"] if explain else []), *(["html"] if html else [])]
             names = []
-            for part, (written, seconds) in _export(parts, graph, corpus, stage.path, jobs):
+            for part, (written, seconds, peak) in _export(parts, graph, corpus, stage.path, jobs):
                 step = EXPORT_STEPS[part]
                 if isinstance(written, OSError):
                     raise written
                 names += written
                 if part != "explain":
                     timings[EXPORT_TIMING.get(part, part)] += seconds
-            report = make_report(corpus, graph, timings, cache_stats)
+                memory[part] = peak
+            report = make_report(corpus, graph, timings, cache_stats, memory)
             step = "report.json"
             write_atomic(stage.path / "report.json",
                          lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
@@ -196,8 +215,9 @@ _EXPORTING: list = []  # (graph, corpus, folder) of the exports under way, for a
 
 
 def _export_part(part: str):
-    """Write one export into the staging folder: the names written and the seconds it took, or
-    the OSError that stopped it (returned, so a forked process can hand it back)."""
+    """Write one export into the staging folder: the names written (or the OSError that stopped
+    it, returned so that a forked process can hand it back), the seconds it took and the peak MB
+    of the process that wrote it."""
     graph, corpus, folder = _EXPORTING
     t = time.perf_counter()
     try:
@@ -218,8 +238,8 @@ def _export_part(part: str):
             render_html(graph, folder / "graph.html", title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
             written = ["graph.html"]
     except OSError as err:
-        return err, 0.0
-    return written, time.perf_counter() - t
+        return err, 0.0, peak_mb()
+    return written, time.perf_counter() - t, peak_mb()
 
 
 def _export_child(send) -> None:
@@ -305,7 +325,8 @@ def _kept(out: Path, inputs: str, corpus: Corpus) -> BuildResult | None:
                        up_to_date=True)
 
 
-def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None) -> dict:
+def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None,
+                memory: dict[str, float] | None = None) -> dict:
     entities = Counter(e.kind for e in corpus.entities.values() if e.mentions)
     relations = Counter(d["kind"] for _, _, d in graph.edges(data=True))
     chars = sum(len(s.text) for s in corpus.sources)
@@ -327,8 +348,18 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
         "conflicts": corpus.conflicts,
         "jurisdictions": corpus.jurisdictions,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "memory": _memory(memory or {}),
         "cache": cache_stats,
     }
+
+
+def _memory(peaks: dict[str, float]) -> dict:
+    """Peak memory by stage: the build process's peak after each stage (it only grows, so the
+    first stage that reaches the final figure is the one that set it), and the largest worker's
+    (pages extracted with -j, the RDF files written by a fork)."""
+    peak = max(peaks.values(), default=0.0)
+    return {"peak_mb": round(peak, 1), "set_by": next((s for s, v in peaks.items() if v >= peak), None),
+            "after_stage_mb": {s: round(v, 1) for s, v in peaks.items()}, "workers_peak_mb": round(peak_mb(True), 1)}
 
 
 # What must not reach a terminal raw from a file name or a page: control characters (an ESC

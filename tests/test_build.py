@@ -54,3 +54,17 @@ def test_a_changed_page_is_redone_and_a_damaged_entry_is_made_again(tmp_path):
     assert result.report["cache"]["misses"] == 1
     names = {n["label"] for n in json.loads((tmp_path / "c" / "graph.json").read_text(encoding="utf-8"))["nodes"]}
     assert "刘铭" in names and "刘明" not in names
+
+
+def test_the_report_says_which_stage_set_the_peak_memory(tmp_path):
+    report = json.loads((build([str(SEEDS)], tmp_path, html=True, jobs=2).outputs[0].parent / "report.json")
+                        .read_text(encoding="utf-8"))
+    memory = report["memory"]
+    after = memory["after_stage_mb"]
+    assert list(after) == ["read", "extract", "resolve", "graph", "rdf", "graphml", "json", "html"]
+    # the parent's peak only grows from stage to stage; the RDF files were written by a fork
+    parent = [after[s] for s in ("read", "extract", "resolve", "graph", "graphml", "json", "html")]
+    assert parent == sorted(parent) and parent[0] > 20
+    assert memory["peak_mb"] == max(after.values())
+    assert after[memory["set_by"]] == memory["peak_mb"]
+    assert memory["workers_peak_mb"] > 20  # the -j 2 workers that extracted the pages

@@ -21,13 +21,13 @@ COMPARED = ("graph.nq", "graph.json", "graph.graphml", "graph.ttl", "report.json
 
 def outputs(out: Path, names=COMPARED) -> dict[str, str]:
     """The outputs but for what differs between two builds of the same input: the time each was
-    made, and the report's timings and cache counts."""
+    made, and the report's timings, memory and cache counts."""
     found = {}
     for name in names:
         text = (out / name).read_text(encoding="utf-8")
         if name == "report.json":
             report = json.loads(text)
-            del report["seconds"], report["cache"]
+            del report["seconds"], report["cache"], report["memory"]
             text = json.dumps(report, ensure_ascii=False, sort_keys=True)
         found[name] = re.sub(r'"[^"]*"\^\^<http://www.w3.org/2001/XMLSchema#dateTime>|"[0-9T:+.-]{19,}"\^\^xsd:dateTime',
                              "TIME", text)
