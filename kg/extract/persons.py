@@ -264,9 +264,12 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         if text[nstart] in "任兼" and dictionary_freq(text[nstart + 1:nstart + 3]) >= COMMON_WORD_FREQ:
             continue  # 主任任监督员: the director serves (任) as supervisor; nobody is called 任监
         pidx = add_person(nstart, end, "title+name")
-        for part in titles_before(doc, m.end()):
+        chain = titles_before(doc, m.end())
+        # 原区委书记王明 (a discipline report, an appointment): the post was held, but is no longer
+        former = {"former": True} if chain and text[max(0, chain[0].start - 1):chain[0].start] == "原" else {}
+        for part in chain:
             doc.relations.append(Relation("holds", pidx, part.org, "post-chain", doc.sentence_at(m.end()),
-                                          {"title": part.title, "org_text": part.org_text}))
+                                          {"title": part.title, "org_text": part.org_text, **former}))
         _list_after(doc, end, pidx, add_person)
     # 2. role nouns (居民, 志愿者, 区领导) before a name or a list of names
     for m in role_re.finditer(text):
