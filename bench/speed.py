@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 REAL = {"dev": ROOT.parent / "shared" / "dev" / "pages", "tune": ROOT / "eval" / "corpus" / "tune" / "pages"}
 POOL_ONLY = {"seeds": ROOT / "seeds"}  # sentences drawn from, not copied verbatim
-STAGES = ("read", "segment", "extract", "resolve", "graph", "rdf", "graphml", "html")
+STAGES = ("read", "segment", "extract", "resolve", "careers", "graph", "rdf", "graphml", "html")
 # what the console script `kg` runs, started from the repository root so that this clone's kg is
 # the one imported (the venv's `kg` script imports whichever kg is installed)
 KG_MAIN = "import sys; from kg.cli import main; sys.argv[0] = 'kg'; sys.exit(main())"

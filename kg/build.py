@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from . import extract as extract_stage
 from .cache import PageCache, fingerprint
+from .careers import careers, read_decisions
 from .executors import Executor, LocalExecutor
 from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
@@ -113,14 +114,16 @@ def _pages(sources: list[Source], executor: Executor, progress: bool, fn=process
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
           cache_dir: Path | None = None, progress: bool = False, date: str | None = None,
-          executor: Executor | None = None, if_changed: bool = False) -> BuildResult:
+          executor: Executor | None = None, if_changed: bool = False, merges: Path | None = None) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does.
     Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes).
     The outputs replace those of the build before as one set (``kg.publish``); ``OutputError``
     when they cannot be written, raised before any page is read if the folders cannot be.
     With ``if_changed``, a build whose pages (as read), options and kg equal those the outputs in
-    ``out`` were built from keeps them as they are (like make) and says so in ``up_to_date``."""
+    ``out`` were built from keeps them as they are (like make) and says so in ``up_to_date``.
+    ``merges`` is a reviewed decisions file (``kg review``): which person nodes to merge or keep
+    apart, applied by the careers stage."""
     for folder in (out, cache_dir) if cache_dir else (out,):
         probe(folder)
     recover(out)
@@ -135,10 +138,12 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         item.jurisdiction = item.jurisdiction or jurisdiction
         item.date = item.date or date  # --date / --year: the pages' date when neither they nor their names say
         corpus.sources.append(item)
+    decisions, problems = read_decisions(merges) if merges else ([], [])
+    corpus.problems.extend(problems)
     timings["read"] += time.perf_counter() - t
     memory["read"] = peak_mb()
     inputs = inputs_digest(corpus, html=html, explain=explain, jurisdiction=jurisdiction, date=date,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, merges=[(d.action, d.a, d.b, d.note) for d in decisions])
     if if_changed:
         kept = _kept(out, inputs, corpus)
         if kept is not None:
@@ -172,6 +177,10 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     resolve(extractions, corpus)
     timings["resolve"] += time.perf_counter() - t
     memory["resolve"] = peak_mb()
+    t = time.perf_counter()
+    careers(corpus, decisions)
+    timings["careers"] += time.perf_counter() - t
+    memory["careers"] = peak_mb()
     t = time.perf_counter()
     graph = build_graph(corpus)
     timings["graph"] += time.perf_counter() - t
@@ -346,6 +355,9 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
         "warnings": [asdict(p) for p in corpus.problems],
         "resolution": {e.key: sorted(e.rules) for e in corpus.entities.values()},
         "conflicts": corpus.conflicts,
+        "links": {"merged": sum(1 for x in corpus.links if x["status"].startswith("merged")),
+                  "candidates": sum(1 for x in corpus.links if x["status"] == "candidate"),
+                  "kept_apart": sum(1 for x in corpus.links if x["status"].startswith("kept apart"))},
         "jurisdictions": corpus.jurisdictions,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
         "memory": _memory(memory or {}),

@@ -8,7 +8,8 @@
     kg serve DIR [--port N] [--token-file F] SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
     kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
-    kg export DIR --to neo4j|gexf|csv|parquet -o OUT   files for graph databases and tables
+    kg export DIR --to neo4j|gexf|csv|parquet|careers -o OUT   files for graph databases and tables
+    kg review DIR [-o review.tsv]      same-person links to decide on; then kg build --merges review.tsv
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.date and not _is_date(args.date):
         print(f"kg build: --date {args.date!r}: write a real date as YYYY-MM-DD, or a year YYYY", file=sys.stderr)
         return EXIT_USAGE
+    if args.merges and not Path(args.merges).is_file():
+        print(f"kg build: --merges {printable(args.merges)}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     cache_dir = None if args.no_cache else Path(args.cache) if args.cache else out / ".cache"
     if args.scheduler and args.executor != "dask":
         print("kg build: --scheduler is for --executor dask", file=sys.stderr)
@@ -65,7 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                        max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
                        progress=not args.quiet and sys.stderr.isatty(), date=args.date,
                        executor=make_executor(args.executor, jobs, args.scheduler, warm=load_pipeline),
-                       if_changed=not args.no_cache)
+                       if_changed=not args.no_cache, merges=Path(args.merges) if args.merges else None)
     except ExecutorError as err:
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_EXECUTOR
@@ -218,6 +222,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+REVIEW_COLUMNS = ["decision", "a", "b", "note", "name", "status", "score", "reasons", "evidence_a", "evidence_b"]
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The same-person links of a build as a table to decide on: merge or keep apart."""
+    import csv
+
+    from .publish import OutputError, probe, reason
+
+    out = Path(args.output)
+    try:
+        probe(out.parent if str(out.parent) else Path("."))
+    except OutputError as err:
+        print(f"kg review: {err}", file=sys.stderr)
+        return EXIT_OUTPUT
+    graph, status = _build_graph_json(args.target, "review")
+    if graph is None:
+        return status
+    links = graph.graph.get("links", [])
+
+    def shown(ev: dict | None) -> str:
+        return f"{ev['file']}@{ev['start']}-{ev['end']}: {ev['sentence']}" if ev else ""
+
+    prefilled = {"merged by decision": "merge", "kept apart by decision": "apart"}
+    try:
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+            fh.write("# kg review: write merge or apart in the first column (a merged row: apart splits it), "
+                     "then build with --merges THIS_FILE\n")
+            w.writerow(REVIEW_COLUMNS)
+            for link in links:
+                ev = link.get("evidence") or []
+                w.writerow([prefilled.get(link["status"], ""), link["a"], link["b"], link.get("note", ""), link["name"],
+                            link["status"], f"{link['score']:.2f}", "; ".join(link["reasons"]),
+                            shown(ev[0] if ev else None), shown(ev[1] if len(ev) > 1 else None)])
+    except OSError as err:
+        print(f"kg review: {out}: cannot write: {reason(err)}", file=sys.stderr)
+        return EXIT_OUTPUT
+    counts = {k: sum(1 for x in links if x["status"] == k) for k in dict.fromkeys(x["status"] for x in links)}
+    print(f"wrote {out}: {len(links)} link{'s' if len(links) != 1 else ''}"
+          + (" (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")" if counts else ""))
+    return EXIT_OK
+
+
 def cmd_view(args: argparse.Namespace) -> int:
     from .render import focus, render_html
 
@@ -277,6 +325,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.to == "gexf":
             written = graphdb.write_gexf(graph, out / "graph.gexf")
+        elif args.to == "careers":
+            from .career_tables import write_careers
+
+            written = write_careers(graph, out, safe_formulas=args.safe_formulas)
         elif args.to in ("csv", "neo4j"):
             written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
         else:
@@ -361,6 +413,8 @@ def parser() -> argparse.ArgumentParser:
                         "a local cluster of -j workers)")
     b.add_argument("--cache", metavar="DIR", help="where to keep per-page results for rebuilds (default DIR/.cache)")
     b.add_argument("--no-cache", action="store_true", help="redo every page, and build even when nothing changed")
+    b.add_argument("--merges", metavar="FILE",
+                   help="reviewed decisions (merges.tsv, from `kg review`): person nodes to merge or keep apart")
     b.add_argument("--date", metavar="YYYY-MM-DD|YYYY",
                    help="the pages' date (or year) when neither their names nor their text give one")
     b.add_argument("--strict", action="store_true", help="exit 3 on any warning, not only on skipped input")
@@ -401,18 +455,25 @@ def parser() -> argparse.ArgumentParser:
                    help="queries run at once; more get 503 (default: the number of cores)")
     v.set_defaults(func=cmd_serve)
 
-    x = sub.add_parser("export", help="files for graph databases and tables: neo4j, gexf, csv, parquet")
+    x = sub.add_parser("export", help="files for graph databases and tables: neo4j, gexf, csv, parquet, careers")
     x.add_argument("target", help="a build folder (its graph.json is read)")
-    x.add_argument("--to", required=True, choices=["neo4j", "gexf", "csv", "parquet"],
-                   help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables")
+    x.add_argument("--to", required=True, choices=["neo4j", "gexf", "csv", "parquet", "careers"],
+                   help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables; "
+                        "careers: person and spell tables (CSV + Parquet, docs/careers.md)")
     x.add_argument("-o", "--output", required=True, help="the folder to write into")
     x.add_argument("--safe-formulas", action="store_true",
-                   help="csv, neo4j: prefix text cells that start with = + - @ with ' so spreadsheets show them as text")
+                   help="csv, neo4j, careers: prefix text cells that start with = + - @ with ' so spreadsheets show them as text")
     x.set_defaults(func=cmd_export)
 
     c = sub.add_parser("validate", help="check a build's RDF against kg's SHACL shapes (exit 1 on violations)")
     c.add_argument("target", help="a build folder (its graph.ttl) or an RDF file")
     c.set_defaults(func=cmd_validate)
+
+    r = sub.add_parser("review", help="same-person links across jurisdictions as a table of merges to decide")
+    r.add_argument("target", help="a build folder (its graph.json is read)")
+    r.add_argument("-o", "--output", default="review.tsv",
+                   help="the table to write (default review.tsv); edit it and pass it to `kg build --merges`")
+    r.set_defaults(func=cmd_review)
 
     w = sub.add_parser("view", help="an HTML network of a build, or of one node's neighbourhood")
     w.add_argument("target", help="a build folder (its graph.json is read)")

@@ -89,6 +89,15 @@ def _iri_path(key: str) -> str:
     return _IRI_PLAIN.sub(_iri_char, key)
 
 
+def _absolute_iri(text: str) -> bool:
+    """An http(s) address Oxigraph takes as an IRI as it is (a scraped one may hold spaces …)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return re.match(r"https?://", text) is not None
+
+
 def iri(key: str) -> URIRef:
     """A stable IRI from an entity's resolved key (never from run order), valid under RFC 3987
     whatever characters the key holds."""
@@ -176,6 +185,8 @@ def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
         if kind == "source":
             yield node, ORDF.type, OSDO.DigitalDocument, None
             yield node, OSDO.name, _plain(label), None
+            if d.get("url"):
+                yield node, OSDO.url, ox.NamedNode(d["url"]) if _absolute_iri(d["url"]) else _plain(d["url"]), None
             continue
         if kind == "article":
             aid = key.split("/", 1)[1]
@@ -255,7 +266,11 @@ def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
             yield subj, OORG.holds, post, ag
             yield from _in(ag, _evidence(post, d, article, holder=subj))
     for spell in g.graph.get("spells", []):
-        yield from _in(None, _membership(spell))
+        yield from _in(None, _membership(spell, g))
+    links = g.graph.get("links", [])
+    merged = {k: n for n, d in g.nodes(data=True) for k in d.get("merged_keys", ())} if links else {}
+    for link in links:
+        yield from _in(None, _link(link, merged))
 
 
 def _in(graph, triples) -> Iterator[Quad]:
@@ -284,6 +299,8 @@ def _entity(d: dict) -> Iterator[tuple]:
         yield OSKOS.altLabel, _lit(alias)
     if kind == "person":
         yield ORDF.type, OSDO.Person
+        for key in d.get("merged_keys", ()):  # the nodes kg.careers merged into this one
+            yield OKG.mergedFrom, _plain(key)
     elif kind == "place":
         yield ORDF.type, OSDO.Place
         level = d.get("level", "")
@@ -343,12 +360,34 @@ def post_iri(org_key: str | None, title: str) -> ox.NamedNode:
     return _node(f"post/{org_key.split('/', 1)[1] if org_key else '-'}/{title}")
 
 
-def _membership(spell: dict) -> Iterator[tuple]:
+def _membership(spell: dict, g: nx.MultiDiGraph) -> Iterator[tuple]:
     """A tenure as W3C ORG: an org:Membership of the person in the body, in a role, during a
     time:Interval from the first to the last report that shows it (kg:firstSeen / kg:lastSeen
-    say the same as plain dates, for simple queries)."""
+    say the same as plain dates, for simple queries), with what kg.careers derives: rank, post
+    category, acting/deputy/executive flags and, for a sole post, the holders before and after
+    (kg:replaces / kg:replacedBy, Wikidata's P1365 / P1366)."""
     person, org, title = spell["person"], spell["org"], spell["title"]
     m = _node(f"membership/{person}/{org or '-'}/{title}")
+    if org:
+        post = post_iri(org, title)
+        # the spell's title is the post's however its acting prefix was written (代理区长 → 代区长),
+        # so its org:Post is described here too
+        yield post, ORDF.type, OORG.Post
+        yield post, ORDFS.label, _lit(post_label(g.nodes[org]["label"] if org in g else "", title))
+        yield post, OKG.title, _lit(title)
+        yield post, OORG.postIn, _node(org)
+    else:  # the person's own post in no known body, as the bodiless posts are written
+        post = _node(f"post/-/{person.split('/', 1)[1]}/{title}")
+    if spell.get("rank"):
+        yield m, OKG.rank, _lit(spell["rank"])
+    if spell.get("category"):
+        yield m, OKG.postCategory, _plain(spell["category"])
+    for flag, prop in (("acting", OKG.acting), ("deputy", OKG.deputy), ("executive", OKG.executive)):
+        if spell.get(flag):
+            yield m, prop, _typed("true", OXSD.boolean)
+    for field, prop in (("predecessor", OKG.replaces), ("successor", OKG.replacedBy)):
+        if spell.get(field):
+            yield m, prop, _node(spell[field])
     yield m, ORDF.type, OORG.Membership
     yield m, OORG.member, _node(person)
     if org:
@@ -357,7 +396,7 @@ def _membership(spell: dict) -> Iterator[tuple]:
     yield role, ORDF.type, OORG.Role
     yield role, ORDFS.label, _lit(title)
     yield m, OORG.role, role
-    yield m, OKG.post, post_iri(org, title)
+    yield m, OKG.post, post
     yield m, OKG.observations, _plain(len(spell["articles"]))
     first, last = spell.get("began") or spell["first"], spell.get("ended") or spell["last"]
     if spell["first"]:
@@ -373,6 +412,29 @@ def _membership(spell: dict) -> Iterator[tuple]:
                 yield interval, prop, instant
                 yield instant, ORDF.type, OTIME.Instant
                 yield instant, OTIME.inXSDDate, _typed(day, OXSD.date)
+
+
+def _link(link: dict, merged: dict[str, str]) -> Iterator[tuple]:
+    """A same-person link of kg.careers as a kg:IdentityLink: the two nodes it joins (after any
+    merge, both may be one node), their keys as resolution made them, the score, the reasons and
+    the sentences behind them; a candidate left unmerged is also a direct kg:sameAsCandidate.
+    ``merged`` maps a key resolution made to the node it was merged into."""
+    a, b = merged.get(link["a"], link["a"]), merged.get(link["b"], link["b"])
+    node = _kgr("link/" + hashlib.sha1(f"{link['a']}|{link['b']}".encode()).hexdigest()[:16])
+    yield node, ORDF.type, OKG.IdentityLink
+    for key, now in ((link["a"], a), (link["b"], b)):
+        yield node, OKG.linked, _node(now)
+        yield node, OKG.resolvedKey, _plain(key)
+    yield node, OKG.linkScore, _typed(f"{link['score']:.2f}", OXSD.decimal)
+    yield node, OKG.linkStatus, _plain(link["status"])
+    for reason in link["reasons"]:
+        yield node, OKG.reason, _lit(reason)
+    if link.get("note"):
+        yield node, ORDFS.comment, _lit(link["note"])
+    if link["status"] == "candidate":
+        yield _node(a), OKG.sameAsCandidate, _node(b)
+    for ev in link.get("evidence", ()):
+        yield from _evidence(node, {**ev, "rule": "same-person-link"}, ev["article"], holder=_node(a))
 
 
 def post_label(org_label: str, title: str) -> str:

@@ -57,9 +57,11 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
     # tenures and their conflicts describe the graph as a whole (exported as org:Membership)
     g.graph["spells"] = [asdict(s) for s in corpus.spells]
     g.graph["conflicts"] = list(corpus.conflicts)
+    g.graph["links"] = list(corpus.links)  # same-person links across jurisdictions, merged or not (kg.careers)
     for source in corpus.sources:
         g.add_node(source_key(source.name), kind="source", label=source.name, aliases=[],
-                   mentions=0, articles=[], path=source.path, encoding=source.encoding)
+                   mentions=0, articles=[], path=source.path, encoding=source.encoding,
+                   **({"url": source.url} if source.url else {}))
     for a in corpus.articles:
         key = article_key(a.id)
         g.add_node(key, kind="article", label=a.headline, aliases=[], mentions=0, articles=[a.id],

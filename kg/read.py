@@ -354,8 +354,13 @@ def _jsonl_pages(where: str, file_name: str, text: str, encoding: str) -> tuple[
                               encoding=encoding, format="jsonl",
                               date=date,
                               site=fields.get("site") or _host(fields.get("url", "")),
-                              outlet=fields.get("source") or None))
+                              outlet=fields.get("source") or None, url=_web_url(fields.get("url", ""))))
     return sources, problems
+
+
+def _web_url(url: str) -> str | None:
+    """A JSON Lines ``url`` kept as the page's address when it is an http(s) one."""
+    return url if re.match(r"https?://[^\s/]+", url) and _host(url) else None
 
 
 def real_date(iso: str) -> bool:

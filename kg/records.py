@@ -32,6 +32,7 @@ class Source:
     date: str | None = None  # the page's date (YYYY-MM-DD) or year (YYYY): JSON Lines, file name, --date
     site: str | None = None  # the web site it was taken from (JSON Lines ``url``/``site``): pages of one site share a place
     outlet: str | None = None  # the outlet that published it (JSON Lines ``source``: 文成新闻网), a hint of its jurisdiction
+    url: str | None = None  # the page's web address (JSON Lines ``url``), for evidence a reader can open
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,16 @@ class Spell:
     articles: list[str] = field(default_factory=list)  # where it was observed
     began: str | None = None  # date of an appointment (任命, 当选 …)
     ended: str | None = None  # date of a removal (免去, 不再担任 …)
+    # what kg.careers derives (docs/careers.md says how)
+    jurisdiction: str = ""  # the organisation's place (Entity.key), "" when unknown
+    category: str = ""  # party | government | congress | cppcc | discipline | department | township | enterprise | other
+    rank: str = ""  # 级别 of the post (正处级 …), "" when the rank table does not say
+    acting: bool = False  # 代区长, 代理县长
+    deputy: bool = False  # 副区长, 常务副县长
+    executive: bool = False  # 常务副区长
+    predecessor: str = ""  # the person who held this sole post before (Entity.key)
+    successor: str = ""
+    evidence: dict = field(default_factory=dict)  # the earliest observation: article, file, sentence, start, end
 
 
 @dataclass
@@ -216,3 +227,4 @@ class Corpus:
     spells: list[Spell] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)  # two holders of a sole post at overlapping dates
     jurisdictions: list[dict] = field(default_factory=list)  # per article: where it is, and which signal said so
+    links: list[dict] = field(default_factory=list)  # same-person candidates across jurisdictions (kg.careers)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from . import gazetteer, lexicon
-from .records import Corpus, Entity, Extraction, Fact, Mention, Spell
+from .records import Corpus, Entity, Extraction, Fact, Mention
 
 ORGAN_FORMS = {row["word"]: row for row in lexicon.table("organs.tsv")}
 ORGAN_PARENTS = {row["child"]: row["parent"] for row in lexicon.table("organ_parents.tsv")}
@@ -619,7 +619,8 @@ class Resolver:
                     juris = self.entities[org].attrs.get("jurisdiction")
                     previous = (r.sentence, org, self.entities[juris].label if juris else None)
                 # an appointment is a post held from that day, a removal one held up to it
-                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, {"title": title}, r.component))
+                held = {"title": title, **({"former": True} if r.attrs.get("former") else {})}
+                self.facts.append(Fact("holds", subj, org or "", aid, ev, r.rule, held, r.component))
                 if r.kind != "holds" and org:
                     self.facts.append(Fact(r.kind, subj, org, aid, ev, r.rule, {"title": title}, r.component))
             elif r.kind in ("chaired", "attended") and r.object is not None and keys[r.object]:
@@ -749,7 +750,6 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
     corpus.entities = resolver.entities
     corpus.facts = [f for f in resolver.facts if f.object or f.kind == "holds"]
     corpus.jurisdictions = resolver.jurisdictions
-    corpus.spells, corpus.conflicts = tenures(corpus)
     return corpus
 
 
@@ -775,51 +775,3 @@ def _group_districts(page_counts: dict[str, Counter], sources: dict) -> dict[str
         if district is None and len(named) == 1:
             out[name] = next(iter(named))
     return out
-
-
-def _iso(date: str | None) -> str | None:
-    return date if date and re.fullmatch(r"\d{4}-\d\d-\d\d", date) else None
-
-
-def tenures(corpus: Corpus) -> tuple[list[Spell], list[dict]]:
-    """Observations of a post (``holds``) → spells per person, post and organisation; and, for
-    posts one person holds at a time (区长, 区委书记: ``sole`` in titles.tsv), the pairs of
-    holders seen at overlapping dates, to review rather than to merge."""
-    dates = {a.id: _iso(a.date) for a in corpus.articles}
-    spells: dict[tuple[str, str, str], Spell] = {}
-    for f in corpus.facts:
-        if f.kind not in ("holds", "appointed", "removed"):
-            continue
-        key = (f.subject, f.object, f.attrs["title"])
-        spell = spells.get(key)
-        if spell is None:
-            if f.kind == "removed":
-                spell = spells[key] = Spell(f.subject, f.object, f.attrs["title"], None, None)
-            else:
-                spell = spells[key] = Spell(*key, None, None)
-        day = dates.get(f.article)
-        if f.kind == "holds":
-            if f.article not in spell.articles:
-                spell.articles.append(f.article)
-            if day:
-                spell.first = min(filter(None, (spell.first, day)))
-                spell.last = max(filter(None, (spell.last, day)))
-        elif f.kind == "appointed" and day:
-            spell.began = min(filter(None, (spell.began, day)))
-        elif f.kind == "removed" and day:
-            spell.ended = max(filter(None, (spell.ended, day)))
-            spell.last = max(filter(None, (spell.last, day)))
-    titles = _titles()
-    conflicts = []
-    by_post: dict[tuple[str, str], list[Spell]] = {}
-    for s in spells.values():
-        if s.org and titles.get(s.title, {}).get("sole") == "1" and s.first:
-            by_post.setdefault((s.org, s.title), []).append(s)
-    for (org, title), group in sorted(by_post.items()):
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                a_end, b_end = a.ended or a.last, b.ended or b.last
-                if a.person != b.person and a.first <= b_end and b.first <= a_end:
-                    conflicts.append({"organisation": org, "title": title, "holders": [a.person, b.person],
-                                      "spells": [[a.first, a_end], [b.first, b_end]]})
-    return sorted(spells.values(), key=lambda s: (s.person, s.first or "", s.title)), conflicts

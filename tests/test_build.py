@@ -61,9 +61,9 @@ def test_the_report_says_which_stage_set_the_peak_memory(tmp_path):
                         .read_text(encoding="utf-8"))
     memory = report["memory"]
     after = memory["after_stage_mb"]
-    assert list(after) == ["read", "extract", "resolve", "graph", "rdf", "graphml", "json", "html"]
+    assert list(after) == ["read", "extract", "resolve", "careers", "graph", "rdf", "graphml", "json", "html"]
     # the parent's peak only grows from stage to stage; the RDF files were written by a fork
-    parent = [after[s] for s in ("read", "extract", "resolve", "graph", "graphml", "json", "html")]
+    parent = [after[s] for s in ("read", "extract", "resolve", "careers", "graph", "graphml", "json", "html")]
     assert parent == sorted(parent) and parent[0] > 20
     assert memory["peak_mb"] == max(after.values())
     assert after[memory["set_by"]] == memory["peak_mb"]
