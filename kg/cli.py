@@ -9,6 +9,7 @@
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
     kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
     kg export DIR --to neo4j|gexf|csv|parquet|careers -o OUT   files for graph databases and tables
+    kg export DIR --to ftm|quickstatements [--wikidata MAP.tsv] -o OUT   FollowTheMoney, Wikidata P39
     kg review DIR [-o review.tsv]      same-person links to decide on; then kg build --merges review.tsv
 """
 
@@ -309,9 +310,24 @@ def _build_graph_json(target: str, command: str):
         return None, EXIT_DAMAGED
 
 
+def _export_careers_standard(args: argparse.Namespace, graph, out: Path, wikidata: dict[str, str]) -> list[Path]:
+    from . import careers_standards as cs
+
+    if args.to == "ftm":
+        return cs.write_ftm(graph, out, wikidata)
+    target = Path(args.target)
+    written = cs.write_quickstatements(graph, out, wikidata, retrieved=cs.build_date(target) if target.is_dir() else None,
+                                       source=target.name or str(target))
+    stray = cs.unknown_keys(graph, wikidata)
+    if stray:
+        print(f"kg export: note: {len(stray)} key{'s' if len(stray) != 1 else ''} of --wikidata name nothing in "
+              f"{args.target} (e.g. {stray[0]})", file=sys.stderr)
+    return written
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from . import graphdb
-    from .publish import OutputError, probe, reason
+    from .publish import BuildError, OutputError, probe, reason
 
     out = Path(args.output)
     try:
@@ -319,6 +335,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OutputError as err:
         print(f"kg export: {err}", file=sys.stderr)
         return EXIT_OUTPUT
+    wikidata: dict[str, str] = {}
+    if args.wikidata:
+        from .careers_standards import WikidataMapError, read_wikidata_map
+
+        try:
+            wikidata = read_wikidata_map(Path(args.wikidata))
+        except WikidataMapError as err:
+            print(f"kg export: --wikidata {err}", file=sys.stderr)
+            return EXIT_USAGE
     graph, status = _build_graph_json(args.target, "export")
     if graph is None:
         return status
@@ -331,11 +356,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             written = write_careers(graph, out, safe_formulas=args.safe_formulas)
         elif args.to in ("csv", "neo4j"):
             written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
+        elif args.to in ("ftm", "quickstatements"):
+            written = _export_careers_standard(args, graph, out, wikidata)
         else:
             written = graphdb.FORMATS[args.to](graph, out)
     except OSError as err:
         print(f"kg export: {out}: cannot write: {reason(err)}", file=sys.stderr)
         return EXIT_OUTPUT
+    except BuildError as err:  # spells that are not what kg writes
+        print(f"kg export: {args.target}: {err}", file=sys.stderr)
+        return EXIT_DAMAGED
     print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out}: " + ", ".join(p.name for p in written))
     return EXIT_OK
 
@@ -455,14 +485,19 @@ def parser() -> argparse.ArgumentParser:
                    help="queries run at once; more get 503 (default: the number of cores)")
     v.set_defaults(func=cmd_serve)
 
-    x = sub.add_parser("export", help="files for graph databases and tables: neo4j, gexf, csv, parquet, careers")
+    x = sub.add_parser("export", help="files for graph databases, tables and data standards: neo4j, gexf, csv, "
+                                      "parquet, careers, ftm, quickstatements")
     x.add_argument("target", help="a build folder (its graph.json is read)")
-    x.add_argument("--to", required=True, choices=["neo4j", "gexf", "csv", "parquet", "careers"],
+    x.add_argument("--to", required=True,
+                   choices=["neo4j", "gexf", "csv", "parquet", "careers", "ftm", "quickstatements"],
                    help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables; "
-                        "careers: person and spell tables (CSV + Parquet, docs/careers.md)")
+                        "careers: person and spell tables (CSV + Parquet, docs/careers.md); "
+                        "ftm: FollowTheMoney entities (Aleph); quickstatements: Wikidata P39 (position held)")
     x.add_argument("-o", "--output", required=True, help="the folder to write into")
     x.add_argument("--safe-formulas", action="store_true",
                    help="csv, neo4j, careers: prefix text cells that start with = + - @ with ' so spreadsheets show them as text")
+    x.add_argument("--wikidata", metavar="MAP.tsv",
+                   help="ftm, quickstatements: kg keys (persons, positions post/…) and their Wikidata ids, tab-separated")
     x.set_defaults(func=cmd_export)
 
     c = sub.add_parser("validate", help="check a build's RDF against kg's SHACL shapes (exit 1 on violations)")

@@ -356,8 +356,13 @@ def to_rdf(g: nx.MultiDiGraph) -> Dataset:
     return ds
 
 
+def post_key(org_key: str | None, title: str) -> str:
+    """The key of a post (organisation + title), as its IRI and the other exports name it."""
+    return f"post/{org_key.split('/', 1)[1] if org_key else '-'}/{title}"
+
+
 def post_iri(org_key: str | None, title: str) -> ox.NamedNode:
-    return _node(f"post/{org_key.split('/', 1)[1] if org_key else '-'}/{title}")
+    return _node(post_key(org_key, title))
 
 
 def _membership(spell: dict, g: nx.MultiDiGraph) -> Iterator[tuple]:
