@@ -28,6 +28,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .career_tables import spell_rows
+from .careers import post_title
 from .export import write_atomic
 
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -272,7 +273,7 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
                 continue
             post = str(e.get("title") or e.get("label") or "")
             org_label = str(graph.nodes[org].get("label") or org)
-            spell = spans.get((org, post))
+            spell = spans.get((org, post_title(post)))  # 代理区长 and 代区长 are one spell
             when = ""
             if spell and spell.get("first"):  # the tenure's timeline: first and last reports that show it
                 when = f" {spell['first']}" + (f"—{spell['last']}" if spell["last"] != spell["first"] else "")

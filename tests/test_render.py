@@ -309,3 +309,14 @@ def test_people_named_by_name_alias_or_key():
     assert people_named(g, "person/相山区/刘明") == ["person/相山区/刘明"]
     assert people_named(g, "person/相山区/李建华") == ["person/烈山区/李建华"]  # merged into the other node
     assert people_named(g, "烈山区委") == []  # not a person
+
+
+def test_tooltip_dates_a_post_written_as_acting_in_full(tmp_path):
+    g = career_graph()
+    _edge(g, "person/刘明", "org/烈山区人民政府", "holds", "代理区长", key="acting")
+    g.edges["person/刘明", "org/烈山区人民政府", "acting"]["title"] = "代理区长"
+    # the careers stage keeps one spell per post however 代理 is written
+    g.graph["spells"].append(_spell("person/刘明", "org/烈山区人民政府", "代区长", "2019-06-01", "2019-12-01"))
+    render_html(g, tmp_path / "g.html")
+    liu = next(n for n in page_data((tmp_path / "g.html").read_text(encoding="utf-8"))["nodes"] if n["id"] == "person/刘明")
+    assert "代理区长（烈山区人民政府） 2019-06-01—2019-12-01" in liu["title"]
