@@ -7,6 +7,7 @@
     kg explain DIR NODE                    why NODE is in DIR's graph (build with --explain)
     kg serve DIR [--port N] [--token-file F] SPARQL 1.1 Protocol endpoint at http://127.0.0.1:N/sparql
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
+    kg view DIR --career NAME -o F         one person's posts on a time axis, with evidence
     kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
     kg export DIR --to neo4j|gexf|csv|parquet|careers -o OUT   files for graph databases and tables
     kg export DIR --to ftm|quickstatements [--wikidata MAP.tsv] -o OUT   FollowTheMoney, Wikidata P39
@@ -268,13 +269,28 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from .render import focus, render_html
+    from .render import focus, jurisdictions, people_named, render_html
 
     graph, status = _build_graph_json(args.target, "view")
     if graph is None:
         return status
-    title = "kg"
-    if args.focus:
+    title, career = "kg", None
+    if args.career:
+        hits = people_named(graph, args.career)
+        if not hits:
+            print(f"kg view: no person named {args.career!r} in {args.target}", file=sys.stderr)
+            return EXIT_USAGE
+        if len(hits) > 1:
+            listed = "; ".join(f"{k} ({'、'.join(jurisdictions(graph, k)) or 'no jurisdiction'})" for k in hits)
+            print(f"kg view: {args.career!r} names {len(hits)} people in {args.target}: {listed}; "
+                  "give one key to --career", file=sys.stderr)
+            return EXIT_USAGE
+        career = hits[0]
+        spells = sum(1 for s in graph.graph.get("spells", []) if s["person"] == career)
+        name = graph.nodes[career].get("label") or career
+        graph = focus(graph, career, args.hops)
+        title = f"kg: {name} 的履历（{spells} 项任职）"
+    elif args.focus:
         try:
             graph = focus(graph, args.focus, args.hops)
         except KeyError:
@@ -283,11 +299,12 @@ def cmd_view(args: argparse.Namespace) -> int:
         title = f"kg: {args.focus}（{args.hops} 跳）"
     out = Path(args.output)
     try:
-        render_html(graph, out, title=title)
+        render_html(graph, out, title=title, career=career)
     except OSError as err:
         print(f"kg view: {out}: cannot write: {err.strerror or err}", file=sys.stderr)
         return EXIT_OUTPUT
-    print(f"wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    about = f"{career}, {spells} spell{'s' if spells != 1 else ''}; " if career else ""
+    print(f"wrote {out}: {about}{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return EXIT_OK
 
 
@@ -510,10 +527,14 @@ def parser() -> argparse.ArgumentParser:
                    help="the table to write (default review.tsv); edit it and pass it to `kg build --merges`")
     r.set_defaults(func=cmd_review)
 
-    w = sub.add_parser("view", help="an HTML network of a build, or of one node's neighbourhood")
+    w = sub.add_parser("view", help="an HTML network of a build, of one node's neighbourhood, or of one person's career")
     w.add_argument("target", help="a build folder (its graph.json is read)")
-    w.add_argument("--focus", metavar="NAME", help="only what lies within --hops links of this node (name or key)")
-    w.add_argument("--hops", type=_count(0), default=2, help="how far from the focus (default 2)")
+    one = w.add_mutually_exclusive_group()
+    one.add_argument("--focus", metavar="NAME", help="only what lies within --hops links of this node (name or key)")
+    one.add_argument("--career", metavar="NAME",
+                     help="one person's posts on a time axis with their evidence, and their neighbourhood "
+                          "(a name, or a key person/… when several people have it)")
+    w.add_argument("--hops", type=_count(0), default=2, help="how far from the focus or person (default 2)")
     w.add_argument("-o", "--output", default="view.html", help="the HTML file to write (default view.html)")
     w.set_defaults(func=cmd_view)
 

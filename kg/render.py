@@ -5,6 +5,10 @@ pyvis builds the vis-network node and edge records, but the page comes from our 
 from a ``lib/`` folder next to the page, and even ``in_line`` links Bootstrap remotely, so its
 pages render blank offline. Here the vis-network library is read from pyvis's bundled copy and
 inlined, and every piece of text that came from a newspaper page is escaped.
+
+A selected person's posts are drawn on a time axis (the career panel) from the build's spells
+(``graph.graph["spells"]``), embedded once in the page's data in the order of the careers spell
+table (``kg export --to careers``), each with its evidence sentence.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
 
+from .career_tables import spell_rows
+from .careers import post_title
 from .export import write_atomic
 
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -41,6 +47,8 @@ UNKNOWN_STYLE = ("其他", "#76b7b2", "dot")
 
 EDGE_KIND_ZH = {
     "holds": "任职",
+    "appointed": "任命",
+    "removed": "免职",
     "chaired": "主持",
     "attended": "出席",
     "part_of": "隶属",
@@ -51,8 +59,22 @@ EDGE_KIND_ZH = {
     "mentions": "提及",
     "in_file": "刊于",
 }
+# docs/careers.md's post categories, as the career panel names them
+CATEGORY_ZH = {
+    "party": "党委",
+    "government": "政府",
+    "congress": "人大",
+    "cppcc": "政协",
+    "discipline": "纪委监委",
+    "department": "工作部门",
+    "township": "乡镇街道",
+    "enterprise": "企业",
+    "other": "其他",
+}
 EDGE_COLOR = {
     "holds": "#c0392b",
+    "appointed": "#e8867a",
+    "removed": "#7f8c8d",
     "chaired": "#8e44ad",
     "attended": "#b39ddb",
     "part_of": "#2e86c1",
@@ -80,8 +102,10 @@ EDGE_TITLE_MAX_CHARS = 90
 TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
 
 
-def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", max_nodes: int = 3000) -> None:
-    """Write ``graph`` as an interactive, self-contained HTML page to ``path``."""
+def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", max_nodes: int = 3000,
+                career: str | None = None) -> None:
+    """Write ``graph`` as an interactive, self-contained HTML page to ``path``. With ``career`` (a
+    person's key), the page opens with that person selected and their career panel shown."""
     path = pathlib.Path(path)
     drawable = _drawable_nodes(graph)
     kept = _prune(graph, drawable, max_nodes)
@@ -117,6 +141,9 @@ def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", m
         "options": _vis_options(len(kept), big),
         "big": big,
         "kindNames": {kind: style[0] for kind, style in KIND_STYLE.items()},
+        "careers": career_data(graph, [n for n in kept if graph.nodes[n].get("kind") == "person"]),
+        "categoryNames": CATEGORY_ZH,
+        "career": career if career in kept_set else None,
     }
     vis_js, vis_css = _vis_assets()
     env = jinja2.Environment(
@@ -136,6 +163,7 @@ def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", m
         shown_edges=len(edges),
         pruned=len(kept) < len(drawable),
         big=big,
+        career_page=bool(data["career"]),
     )
     write_atomic(path, lambda p: p.write_text(page, encoding="utf-8"))
 
@@ -245,7 +273,7 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
                 continue
             post = str(e.get("title") or e.get("label") or "")
             org_label = str(graph.nodes[org].get("label") or org)
-            spell = spans.get((org, post))
+            spell = spans.get((org, post_title(post)))  # 代理区长 and 代区长 are one spell
             when = ""
             if spell and spell.get("first"):  # the tenure's timeline: first and last reports that show it
                 when = f" {spell['first']}" + (f"—{spell['last']}" if spell["last"] != spell["first"] else "")
@@ -272,6 +300,68 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
             more = f"<li>……共 {len(articles)} 篇</li>" if len(articles) > TOOLTIP_MAX_ARTICLES else ""
             parts.append(f"<div><b>出处：</b><ul>{heads}{more}</ul></div>")
     return "".join(parts)
+
+
+def _article_date(graph: nx.MultiDiGraph, article_id: str) -> str:
+    if article_id in graph.graph.get("article_dates", {}):
+        return str(graph.graph["article_dates"][article_id] or "")
+    node = graph.nodes.get(f"article/{article_id}") if article_id else None
+    return str(node.get("date") or "") if node else ""
+
+
+def _person_ref(graph: nx.MultiDiGraph, key: str | None) -> dict | None:
+    if not key:
+        return None
+    node = graph.nodes.get(key)
+    # a predecessor outside a focused view keeps its name: the last part of its key is the name
+    return {"id": key, "name": str(node.get("label") if node else key.rsplit("/", 1)[-1])}
+
+
+def _given(d: dict) -> dict:
+    # what is unknown or false is left out: a page of thousands of spells stays small
+    return {k: v for k, v in d.items() if v is not None and v != "" and v is not False}
+
+
+def career_data(graph: nx.MultiDiGraph, persons: list[str]) -> dict[str, dict]:
+    """The career panel's data: for each of ``persons`` that holds a post, the keys merged into it
+    and its spells in the spell table's order (by start, undated ones last), each with its post,
+    dates, rank, category, flags, predecessor and successor, and evidence; keys whose value is
+    unknown or false are left out."""
+    wanted = set(persons)
+    out: dict[str, dict] = {}
+    for row in spell_rows(graph) if wanted and graph.graph.get("spells") else ():
+        person = row["person_id"]
+        if person not in wanted:
+            continue
+        entry = out.setdefault(person, {"merged": [str(k) for k in graph.nodes[person].get("merged_keys") or []],
+                                        "spells": []})
+        ev = {
+            "sentence": row["sentence"],
+            "file": row["file"],
+            "article": row["article"],
+            "headline": _article_headline(graph, row["article"]) if row["article"] else None,
+            "date": _article_date(graph, row["article"]) if row["article"] else None,
+            "start": row["sentence_start"],
+            "end": row["sentence_end"],
+            "url": row["url"],
+        }
+        entry["spells"].append(_given({
+            "post": row["post"],
+            "start": row["start"],
+            "end": row["end"],
+            "startSource": row["start_source"],
+            "endSource": row["end_source"],
+            "seen": row["observations"],
+            "rank": row["rank"],
+            "category": row["category"],
+            "acting": row["acting"],
+            "deputy": row["deputy"],
+            "executive": row["executive"],
+            "predecessor": _person_ref(graph, row["predecessor_id"]),
+            "successor": _person_ref(graph, row["successor_id"]),
+            "evidence": _given(ev),
+        }))
+    return out
 
 
 def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
@@ -472,7 +562,25 @@ def focus(graph: nx.MultiDiGraph, name: str, hops: int = 2) -> nx.MultiDiGraph:
     for hit in hits:
         keep |= set(nx.ego_graph(links, hit, radius=hops))
     out = graph.subgraph(keep).copy()
-    out.graph["headlines"] = {n.split("/", 1)[1]: d.get("label") for n, d in graph.nodes(data=True)
-                              if d.get("kind") == "article"}
+    articles = [(n.split("/", 1)[1], d) for n, d in graph.nodes(data=True) if d.get("kind") == "article"]
+    out.graph["headlines"] = {a: d.get("label") for a, d in articles}
+    out.graph["article_dates"] = {a: d.get("date") for a, d in articles}  # the career panel's evidence dates
     return out
 
+
+def people_named(graph: nx.MultiDiGraph, name: str) -> list[str]:
+    """The person nodes that ``name`` may mean: the one whose key it is (or a key merged into it,
+    ``merged_keys``), else every person of that name or other name, in key order."""
+    persons = [(n, d) for n, d in graph.nodes(data=True) if d.get("kind") == "person"]
+    by_key = [n for n, d in persons if n == name or name in (d.get("merged_keys") or [])]
+    if by_key:
+        return by_key
+    return sorted(n for n, d in persons if d.get("label") == name or name in (d.get("aliases") or []))
+
+
+def jurisdictions(graph: nx.MultiDiGraph, person: str) -> list[str]:
+    """Where a person held posts (the places of their spells), or where resolution placed them."""
+    places = [graph.nodes[s["jurisdiction"]].get("label") for s in graph.graph.get("spells", [])
+              if s["person"] == person and s.get("jurisdiction") in graph.nodes]
+    scope = person.split("/")[1] if person.count("/") >= 2 else ""
+    return list(dict.fromkeys(p for p in places if p)) or ([scope] if scope else [])

@@ -71,6 +71,25 @@ def one_process(tmp_path_factory) -> Path:
     return out
 
 
+# An undated report: its spell has no date, so the career panel lists it below the time axis.
+UNDATED_PAGE = {"notice.txt": "烈山区召开项目调度会\n本报讯 烈山区召开项目调度会，区委副书记孙伟东主持会议。\n"}
+
+
+@pytest.fixture(scope="session")
+def dated_build(tmp_path_factory) -> Path:
+    """A build of the careers tests' made-up dated pages (a transfer across districts, a chain of
+    three district heads, namesakes in two cities) and one undated report: the build folder."""
+    from test_careers import NAMESAKES, SUCCESSION, TRANSFER
+
+    root = tmp_path_factory.mktemp("dated")
+    pages = root / "pages"
+    pages.mkdir()
+    for name, text in {**TRANSFER, **SUCCESSION, **NAMESAKES, **UNDATED_PAGE}.items():
+        (pages / name).write_text(text, encoding="utf-8")
+    build([str(pages)], root / "out")
+    return root / "out"
+
+
 def assert_same_build(a: Path, b: Path) -> None:
     """Two builds hold the same statements (but for the time each was made) and the same graph."""
     def quads(out: Path) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -25,34 +26,47 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="module")
-def page(out_dir, tmp_path_factory):
-    refused: list[str] = []
+def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
-
-        def unplugged(route):
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", unplugged)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.goto((out_dir / "graph.html").as_uri())
-        page.wait_for_function("window.network && window.network.body.data.nodes.length > 0", timeout=60_000)
-        # let the layout settle, then hold it still so that clicks land where the test aims
-        page.wait_for_function("""() => new Promise(done => {
-            const n = window.network; n.once('stabilized', () => done(true)); n.stabilize(200);
-        })""", timeout=120_000)
-        page.evaluate("window.network.setOptions({physics: false})")
-        page.refused, page.errors = refused, errors
-        page.shots = tmp_path_factory.mktemp("screenshots")
-        yield page
+        yield browser
         browser.close()
+
+
+def open_offline(browser, html: Path):
+    """``html`` in a fresh context that refuses every request but for the page's own file, laid out
+    and then held still so that clicks land where a test aims; the refused URLs and page errors
+    are kept on the page."""
+    refused: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+
+    def unplugged(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", unplugged)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(html.as_uri())
+    page.wait_for_function("window.network && window.network.body.data.nodes.length > 0", timeout=60_000)
+    page.wait_for_function("""() => new Promise(done => {
+        const n = window.network; n.once('stabilized', () => done(true)); n.stabilize(200);
+    })""", timeout=120_000)
+    page.evaluate("window.network.setOptions({physics: false})")
+    page.refused, page.errors = refused, errors
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, out_dir, tmp_path_factory):
+    page = open_offline(browser, out_dir / "graph.html")
+    page.shots = tmp_path_factory.mktemp("screenshots")
+    yield page
+    page.context.close()
 
 
 def test_the_page_asks_nothing_from_the_network(page):
@@ -123,3 +137,64 @@ def test_clicking_an_edge_shows_its_evidence(page):
     assert "区委书记刘明主持会议并讲话" in details
     assert "000_96c8e21aadbbbbe2.txt" in details
     page.screenshot(path=str(page.shots / "evidence.png"))
+
+
+# --- the career panel, on a build of made-up dated pages (tests/conftest.py's dated_build) ---------
+
+
+@pytest.fixture(scope="module")
+def careers_page(browser, dated_build):
+    page = open_offline(browser, dated_build / "graph.html")
+    yield page
+    page.context.close()
+
+
+def _select(page, name: str) -> None:
+    page.fill("#search", name)
+    page.press("#search", "Enter")
+    page.wait_for_function(f"document.querySelector('#details .career-post') && "
+                           f"document.querySelector('#details .tt-label').textContent === {json.dumps(name)}")
+
+
+def _posts(page) -> list[str]:
+    return page.eval_on_selector_all("#career .career-spell .career-post", "els => els.map(e => e.textContent)")
+
+
+def test_a_selected_person_shows_their_posts_on_a_time_axis(careers_page):
+    _select(careers_page, "李建华")
+    starts = careers_page.eval_on_selector_all("#career .career-bar", "els => els.map(e => e.dataset.start)")
+    assert len(starts) == 4
+    assert starts == sorted(starts)
+    posts = _posts(careers_page)
+    assert posts[0] == "相山区人民政府副区长"  # before the transfer
+    assert posts[-1] == "烈山区委副书记"  # last seen, months after it
+    # the bars run left to right in time: the first starts left of the last
+    lefts = careers_page.eval_on_selector_all("#career .career-bar", "els => els.map(e => e.getBoundingClientRect().left)")
+    assert lefts[0] < lefts[-1]
+    assert careers_page.errors == [] and careers_page.refused == []
+
+
+def test_clicking_a_bar_shows_its_evidence(careers_page, dated_build):
+    _select(careers_page, "李建华")
+    careers_page.locator("#career .career-bar").first.click()
+    evidence = careers_page.locator("#career .career-evidence")
+    quote = evidence.locator("blockquote")
+    sentence = "区委书记张国庆主持会议，副区长李建华出席会议并讲话。"
+    assert quote.inner_text() == sentence
+    assert quote.locator("mark").all_inner_texts() == ["李建华"]
+    shown = evidence.inner_text()
+    assert "2020-05-10.txt" in shown and "相山区召开农村工作会议" in shown
+    # the offsets shown are where the sentence stands in the file
+    start, end = map(int, re.search(r"(\d+)–(\d+)", evidence.locator("dt:text-is('字符位置') + dd").inner_text()).groups())
+    assert (dated_build.parent / "pages" / "2020-05-10.txt").read_text(encoding="utf-8")[start:end] == sentence
+
+
+def test_undated_posts_are_listed_below_the_axis_and_a_predecessor_can_be_followed(careers_page):
+    _select(careers_page, "周海波")
+    careers_page.locator("#career .career-links button", has_text="孙伟东").first.click()
+    careers_page.wait_for_function("document.querySelector('#details .tt-label').textContent === '孙伟东'")
+    assert careers_page.evaluate("window.network.getSelectedNodes()") == ["person/烈山区/孙伟东"]
+    assert _posts(careers_page) == ["烈山区人民政府区长"]
+    assert careers_page.locator("#career .career-undated .career-post").all_inner_texts() == ["烈山区委副书记"]
+    careers_page.locator("#career .career-undated button").first.click()
+    assert "区委副书记孙伟东主持会议" in careers_page.locator("#career .career-evidence blockquote").inner_text()

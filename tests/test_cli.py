@@ -285,3 +285,57 @@ def test_date_option_takes_real_dates_only(tmp_path, capsys):
         assert capsys.readouterr().err.startswith(f"kg build: --date '{bad}': write a real date"), bad
     assert not (tmp_path / "out").exists()
     assert main(["build", str(PLAIN_PAGE), "-o", str(tmp_path / "out"), "--date", "2020-02-29", "-q", "--no-html"]) == 0
+
+
+def _career_data(page) -> dict:
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', text, re.S).group(1))
+
+
+def test_view_career_of_a_person_followed_across_districts(dated_build, tmp_path, capsys):
+    page = tmp_path / "li.html"
+
+    assert main(["view", str(dated_build), "--career", "李建华", "-o", str(page)]) == 0
+
+    assert "person/烈山区/李建华, 4 spells" in capsys.readouterr().out
+    data = _career_data(page)
+    assert data["career"] == "person/烈山区/李建华"
+    spells = data["careers"]["person/烈山区/李建华"]["spells"]
+    # deputy head of 相山区 first, acting head of 烈山区 after the transfer, and the posts beside it
+    assert spells[0]["post"] == "相山区人民政府副区长" and spells[0]["start"] == "2020-05-10"
+    assert {s["post"] for s in spells[1:]} == {"烈山区人民政府代区长", "烈山区人民政府副区长", "烈山区委副书记"}
+    assert [s["start"] for s in spells] == sorted(s["start"] for s in spells)
+    assert "原相山区副区长李建华" in spells[1]["evidence"]["sentence"]
+    names = {n["name"] for n in data["nodes"]}
+    assert {"李建华", "相山区人民政府", "烈山区人民政府"} <= names  # the person's neighbourhood is drawn too
+
+
+def test_view_career_by_a_key_merged_into_another(dated_build, tmp_path, capsys):
+    page = tmp_path / "li.html"
+
+    assert main(["view", str(dated_build), "--career", "person/相山区/李建华", "-o", str(page)]) == 0
+
+    assert _career_data(page)["career"] == "person/烈山区/李建华"
+
+
+def test_view_career_of_an_unknown_name(dated_build, tmp_path, capsys):
+    assert main(["view", str(dated_build), "--career", "钱多多", "-o", str(tmp_path / "x.html")]) == 2
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no person named '钱多多'" in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_view_career_of_a_name_two_people_share(dated_build, tmp_path, capsys):
+    assert main(["view", str(dated_build), "--career", "王明", "-o", str(tmp_path / "x.html")]) == 2
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "names 2 people" in err
+    assert "person/相山区/王明 (相山区)" in err and "person/龙子湖区/王明 (龙子湖区)" in err
+    assert not (tmp_path / "x.html").exists()
+
+    assert main(["view", str(dated_build), "--career", "person/龙子湖区/王明", "-o", str(tmp_path / "x.html")]) == 0
+    [spell] = _career_data(tmp_path / "x.html")["careers"]["person/龙子湖区/王明"]["spells"]
+    assert spell["post"] == "龙子湖区人民政府区长"

@@ -214,3 +214,109 @@ def test_kg_view_writes_a_focused_page(out_dir, tmp_path):
     names = {n["name"] for n in data["nodes"]}
     assert "刘明" in names and "卫东区委" not in names
     assert main(["view", str(out_dir), "--focus", "不存在的人", "-o", str(tmp_path / "x.html")]) == 2
+
+
+# --- the career panel: each drawn person's spells, embedded once, in order, with evidence -----------
+
+OLD_POST = "区长刘明到古饶镇调研。"  # a sentence that only a spell cites, so it must be in the page once
+
+
+def _spell(person, org, title, first, last, began=None, sentence="", article="", file="", start=-1, end=-1, **more):
+    return {"person": person, "org": org, "title": title, "first": first, "last": last, "began": began,
+            "ended": None, "articles": [article] if article else [], "jurisdiction": "place/烈山区",
+            "category": more.pop("category", "government"), "rank": more.pop("rank", ""), "acting": False,
+            "deputy": False, "executive": False, "predecessor": more.pop("predecessor", ""),
+            "successor": more.pop("successor", ""),
+            "evidence": {"article": article, "file": file, "sentence": sentence, "start": start, "end": end}}
+
+
+def career_graph() -> nx.MultiDiGraph:
+    """刘明: secretary of the district committee after being district head, and once in an undated
+    report a member of the people's congress; the spells are listed out of order."""
+    g = small_graph()
+    g.add_node("article/page0.txt#0", kind="article", label="刘明到古饶镇调研", aliases=[], mentions=0,
+               articles=["page0.txt#0"], file="page0.txt", date="2020-04-01", headline="刘明到古饶镇调研")
+    g.add_node("org/烈山区人民政府", kind="organization", label="烈山区人民政府", aliases=[], mentions=1, articles=[])
+    g.add_node("org/烈山区人大常委会", kind="organization", label="烈山区人大常委会", aliases=[], mentions=1, articles=[])
+    g.graph["spells"] = [
+        _spell("person/刘明", "organization/烈山区委", "书记", "2023-01-05", "2025-09-12", category="party",
+               rank="正处级", sentence=SENTENCE, article="page1.txt#0", file="page1.txt", start=10, end=24),
+        _spell("person/刘明", "org/烈山区人大常委会", "委员", None, None, category="congress",
+               sentence="刘明等当选委员。", file="page9.txt"),
+        _spell("person/刘明", "org/烈山区人民政府", "区长", "2020-04-01", "2022-12-01", began="2020-03-01",
+               rank="正处级", sentence=OLD_POST, article="page0.txt#0", file="page0.txt", start=3, end=14,
+               predecessor="person/烈山区/王建国", successor="person/于晓"),
+    ]
+    return g
+
+
+@pytest.fixture()
+def career_page(tmp_path):
+    out = tmp_path / "career.html"
+    render_html(career_graph(), out)
+    return out.read_text(encoding="utf-8")
+
+
+def test_career_panel_data_holds_a_persons_spells_in_order(career_page):
+    careers = page_data(career_page)["careers"]
+    assert set(careers) == {"person/刘明"}  # 于晓 holds no post
+    spells = careers["person/刘明"]["spells"]
+    assert [s["post"] for s in spells] == ["烈山区人民政府区长", "烈山区委书记", "烈山区人大常委会委员"]
+    assert [s.get("start") for s in spells] == ["2020-03-01", "2023-01-05", None]  # an appointment opens a spell
+    assert [s.get("end") for s in spells] == ["2022-12-01", "2025-09-12", None]
+    assert spells[0]["startSource"] == "appointed" and spells[1]["startSource"] == "first seen"
+    assert [s["category"] for s in spells] == ["government", "party", "congress"]
+    assert spells[1]["rank"] == "正处级" and "rank" not in spells[2]  # unknown: left out, not an empty string
+
+
+def test_career_panel_spells_carry_their_evidence(career_page):
+    head = page_data(career_page)["careers"]["person/刘明"]["spells"][0]
+    assert head["evidence"] == {"sentence": OLD_POST, "file": "page0.txt", "article": "page0.txt#0",
+                                "headline": "刘明到古饶镇调研", "date": "2020-04-01", "start": 3, "end": 14}
+    # a predecessor outside the graph keeps its name; a successor in it keeps its key to be selected
+    assert head["predecessor"] == {"id": "person/烈山区/王建国", "name": "王建国"}
+    assert head["successor"] == {"id": "person/于晓", "name": "于晓"}
+    assert career_page.count(OLD_POST) == 1  # the spells are embedded once, not per node
+
+
+def test_career_panel_keeps_only_drawn_people(tmp_path):
+    out = tmp_path / "pruned.html"
+    render_html(career_graph(), out, max_nodes=1)
+    data = page_data(out.read_text(encoding="utf-8"))
+    drawn = {n["id"] for n in data["nodes"]}
+    assert "person/刘明" not in drawn
+    assert data["careers"] == {}
+
+
+def test_a_career_page_opens_on_its_person(tmp_path, rendered):
+    out = tmp_path / "liu.html"
+    render_html(career_graph(), out, career="person/刘明")
+    text = out.read_text(encoding="utf-8")
+    assert page_data(text)["career"] == "person/刘明"
+    assert '<body class="career-page">' in text
+    assert page_data(rendered[1])["career"] is None
+
+
+def test_people_named_by_name_alias_or_key():
+    from kg.render import people_named
+
+    g = career_graph()
+    g.add_node("person/相山区/刘明", kind="person", label="刘明", aliases=[], mentions=1, articles=[])
+    g.add_node("person/烈山区/李建华", kind="person", label="李建华", aliases=[], mentions=1, articles=[],
+               merged_keys=["person/相山区/李建华"])
+    assert people_named(g, "刘明") == ["person/刘明", "person/相山区/刘明"]
+    assert people_named(g, "刘书记") == ["person/刘明"]
+    assert people_named(g, "person/相山区/刘明") == ["person/相山区/刘明"]
+    assert people_named(g, "person/相山区/李建华") == ["person/烈山区/李建华"]  # merged into the other node
+    assert people_named(g, "烈山区委") == []  # not a person
+
+
+def test_tooltip_dates_a_post_written_as_acting_in_full(tmp_path):
+    g = career_graph()
+    _edge(g, "person/刘明", "org/烈山区人民政府", "holds", "代理区长", key="acting")
+    g.edges["person/刘明", "org/烈山区人民政府", "acting"]["title"] = "代理区长"
+    # the careers stage keeps one spell per post however 代理 is written
+    g.graph["spells"].append(_spell("person/刘明", "org/烈山区人民政府", "代区长", "2019-06-01", "2019-12-01"))
+    render_html(g, tmp_path / "g.html")
+    liu = next(n for n in page_data((tmp_path / "g.html").read_text(encoding="utf-8"))["nodes"] if n["id"] == "person/刘明")
+    assert "代理区长（烈山区人民政府） 2019-06-01—2019-12-01" in liu["title"]
