@@ -35,6 +35,7 @@ ITEM_START = re.compile(rf"(?:^|(?<=[\n。；;：:]))[ \t\u3000]*(?:(?:\d{{1,3}}
                         re.M)
 NAME_FIELD = re.compile(rf"([{HAN}]{{2,4}}?)(?:同志)?(?=[，,（(\t]|  )")
 SEPARATORS = "，,；;\t"
+ITEM_MAX = 600  # characters of one candidate's paragraph at most: a page on one line is not read to its end per start
 BRACKETS = {"（": "）", "(": ")"}
 
 YM = r"(?P<y>(?:19|20)\d\d)(?:(?:年|\.|．|-|/)(?:(?P<m>\d{1,2})月?)?)?"
@@ -149,7 +150,7 @@ def _item(doc: Doc, start: int, headed: bool) -> Item | None:
         return None
     name_end = nm.end(1)
     line_end = text.find("\n", start)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = min(len(text) if line_end < 0 else line_end, start + ITEM_MAX)
     fields = _fields(text, nm.end(), line_end)
     item = Item((start, name_end), fields)
     for i, (fs, fe) in enumerate(fields):
