@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from . import __version__
+from .graph import EDGE_LABELS
 from .publish import BuildError
 from .records import Corpus
 from .vocab import KG, KGR, ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
@@ -196,6 +197,12 @@ def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
             continue
         for p, o in _entity(d):
             yield node, p, o, None
+        for record in d.get("biography", ()):  # what a notice states of a person, in its article's graph
+            ag = _node(f"graph/{record['article']}")
+            yield from article_graph(record["article"])
+            for p, o in _biography(record):
+                yield node, p, o, ag
+            yield from _in(ag, _evidence(node, record, record["article"], holder=node))
         for post_d in d.get("bodiless_posts", ()):  # a post whose body the text leaves unknown
             post = _node(f"post/-/{key.split('/', 1)[1]}/{post_d['title']}")
             ag = _node(f"graph/{post_d['article']}")
@@ -250,6 +257,22 @@ def rdf_quads(g: nx.MultiDiGraph) -> Iterator[Quad]:
             if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
                 yield change, OSDO.startDate, _typed(date, OXSD.date), ag
             yield from _in(ag, _evidence(change, d, article, holder=subj))
+        elif kind == "nominated":
+            title = d.get("title", "")
+            nomination = _kgr(f"nomination/{hashlib.sha1(f'{s}|{o}|{title}|{article}'.encode()).hexdigest()[:16]}")
+            org_label = g.nodes[o]["label"] if o and o in g else ""
+            yield nomination, ORDF.type, OKG.Nomination, ag
+            yield nomination, ORDFS.label, _lit(EDGE_LABELS["nominated"] + post_label(org_label, title)), ag
+            yield nomination, OKG.nominee, subj, ag
+            yield nomination, OKG.nominatedTo, obj, ag
+            yield nomination, OKG.title, _lit(title), ag
+            yield subj, OKG.nominatedFor, nomination, ag
+            if d.get("stated"):
+                yield nomination, OKG.stated, _lit(d["stated"]), ag
+            for prop, key in ((OKG.noticeStart, "notice_from"), (OKG.noticeEnd, "notice_to")):
+                if re.fullmatch(r"\d{4}-\d\d-\d\d", d.get(key) or ""):
+                    yield nomination, prop, _typed(d[key], OXSD.date), ag
+            yield from _in(ag, _evidence(nomination, d, article, holder=subj))
         elif kind == "holds":
             title = d.get("title", "")
             post = post_iri(o, title)
@@ -290,6 +313,37 @@ def _article(d: dict) -> Iterator[tuple]:
         yield OSDO.datePublished, _typed(date, OXSD.date)
     elif date:
         yield OKG.dateText, _typed(date, OXSD.gMonthDay)
+
+
+def _partial_date(value: str) -> ox.Literal | None:
+    """1975 → xsd:gYear, 1975-03 → xsd:gYearMonth: a date as precise as the text states it."""
+    if re.fullmatch(r"\d{4}", value):
+        return _typed(value, OXSD.gYear)
+    if re.fullmatch(r"\d{4}-\d\d", value):
+        return _typed(value, OXSD.gYearMonth)
+    return None
+
+
+def _biography(record: dict) -> Iterator[tuple]:
+    """A notice's statement of a person: schema.org where it has the term (gender, birth date and
+    place), kg's own terms for the rest."""
+    gender = {"男": OSDO.Male, "女": OSDO.Female}.get(record.get("gender", ""))
+    if gender is not None:
+        yield OSDO.gender, gender
+    for prop, key in ((OSDO.birthDate, "birth"), (OKG.partyJoined, "party_joined"), (OKG.workStarted, "work_started")):
+        date = _partial_date(record.get(key) or "")
+        if date is not None:
+            yield prop, date
+    if record.get("birth_place"):
+        yield OSDO.birthPlace, _node(record["birth_place"])
+    elif record.get("native_place"):
+        yield OSDO.birthPlace, _lit(record["native_place"])
+    if record.get("native_place"):
+        yield OKG.nativePlace, _lit(record["native_place"])
+    for prop, key in ((OKG.ethnicity, "ethnicity"), (OKG.education, "education"), (OKG.degree, "degree"),
+                      (OKG.party, "party")):
+        if record.get(key):
+            yield prop, _lit(record[key])
 
 
 def _entity(d: dict) -> Iterator[tuple]:

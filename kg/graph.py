@@ -15,10 +15,16 @@ Nodes are keyed by ``Entity.key`` (articles by ``article/<file>#<n>``, files by
 Edges are keyed by their kind and carry:
 
     kind      holds | chaired | attended | part_of | sub_organization_of | located_in | runs | authored | mentions
-              | in_file
-    label     what a reader sees on the edge (the post title for ``holds``, 主持 for ``chaired``)
+              | in_file | appointed | removed | nominated
+    label     what a reader sees on the edge (the post title for ``holds``, 主持 for ``chaired``, 拟任 + the
+              title for ``nominated``: a post a pre-appointment notice proposes)
     article, file, sentence, start, end, rule     (evidence; empty for structural edges)
-    + title / role for holds and authored
+    + title / role for holds and authored; title, stated (拟任, 拟提名为 …) and the notice period
+      (notice_from, notice_to) for nominated
+
+A person a notice lists also carries what it states (gender, ethnicity, birth, native_place,
+birth_place, education, degree, party, party_joined, work_started) and ``biography``: each
+notice's statement of them with its evidence.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ EDGE_LABELS = {
     "part_of": "隶属",
     "appointed": "任命",
     "removed": "免职",
+    "nominated": "拟任",
     "sub_organization_of": "下属于",
     "located_in": "位于",
     "runs": "开展",
@@ -90,6 +97,8 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
             continue
         ev = f.evidence
         label = f.attrs.get("title") or f.attrs.get("role") or EDGE_LABELS.get(f.kind, f.kind)
+        if f.kind == "nominated":  # 拟任副县长: the proposed post, told from a post held
+            label = EDGE_LABELS[f.kind] + f.attrs.get("title", "")
         g.add_edge(f.subject, f.object, kind=f.kind, label=label, article=f.article,
                    file=ev.source if ev else f.article.split("#")[0],
                    sentence=ev.sentence if ev else "", start=ev.start if ev else -1,

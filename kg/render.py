@@ -49,6 +49,7 @@ EDGE_KIND_ZH = {
     "holds": "任职",
     "appointed": "任命",
     "removed": "免职",
+    "nominated": "拟任",
     "chaired": "主持",
     "attended": "出席",
     "part_of": "隶属",
@@ -279,6 +280,10 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
                 when = f" {spell['first']}" + (f"—{spell['last']}" if spell["last"] != spell["first"] else "")
             posts.append((f"{post}（{org_label}）" if post else org_label) + when)
         posts = list(dict.fromkeys(posts))
+        stated = "，".join(str(d[k]) + ("生" if k == "birth" else "") for k in ("gender", "ethnicity", "birth")
+                          if d.get(k))
+        if stated:  # what a pre-appointment notice states of the person
+            parts.append(f"<div><b>简况：</b>{esc(stated)}</div>")
         if posts:
             shown = "".join(f"<li>{esc(p)}</li>" for p in posts[:TOOLTIP_MAX_POSTS])
             more = f"<li>……共 {len(posts)} 项</li>" if len(posts) > TOOLTIP_MAX_POSTS else ""

@@ -39,6 +39,9 @@ BARE_ZONES = ("示范区", "经开区", "开发区", "高新区")
 BODY_FULL_NAMES = lexicon.table("body_full_names.tsv")
 FULL_NAME_HEADS = {"中国人民政治协商会议": "政协", "中国共产党": "委"}
 ZONE_FULL_FORMS = {row["short"]: row["full"] for row in lexicon.table("zone_abbreviations.tsv")}
+# What a pre-appointment notice states of a candidate (kg.extract.notices), carried onto the person.
+BIOGRAPHY = ("gender", "ethnicity", "birth", "native_place", "education", "degree", "party", "party_joined",
+             "work_started")
 
 
 def zone_full_form(label: str) -> str:
@@ -225,8 +228,8 @@ class Resolver:
         counts: Counter = Counter()
         places: dict[str, str] = {}
         for m in ex.mentions:
-            if m.kind != "place" or m.attrs.get("bare"):
-                continue
+            if m.kind != "place" or m.attrs.get("bare") or m.attrs.get("native_place"):
+                continue  # (a notice candidate's native place says nothing of where the notice is)
             label = self.place_label(m)
             level = self.place_level(m, label)
             weight = 2 if m.start < ex.article.lead else 1
@@ -333,6 +336,7 @@ class Resolver:
                 for head in heads:
                     if label.endswith(head):
                         self._named.setdefault((m.kind, head), []).append(i)
+        self._biographies(ex, keys)
         self._index_surnames(ex, keys)
         for i, m in enumerate(ex.mentions):
             if m.rule == "surname+title":
@@ -344,6 +348,27 @@ class Resolver:
             p.mentions.append((a.id, Mention("person", credit.name, -1, -1, "byline")))
             self.facts.append(Fact("authored", f"article/{a.id}", p.key, a.id, None, "byline",
                                    {"role": credit.role}))
+
+    def _biographies(self, ex: Extraction, keys: list[str | None]) -> None:
+        """What a notice states of its candidates (gender, birth …) onto the person, each
+        statement kept with its evidence; the native place as its place entity when one was read."""
+        for i, m in enumerate(ex.mentions):
+            if m.kind != "person" or not keys[i] or not m.attrs.get("notice"):
+                continue
+            fields = {k: m.attrs[k] for k in BIOGRAPHY if m.attrs.get(k)}
+            span = m.attrs.get("native_place_mention")
+            place = next((keys[j] for j in self._spans.get(tuple(span), ()) if keys[j] and ex.mentions[j].kind == "place"),
+                         None) if span else None
+            if place:
+                fields["birth_place"] = place
+            if not fields:
+                continue
+            e = self.entities[keys[i]]
+            for k, v in fields.items():
+                e.attrs.setdefault(k, v)
+            ev = ex.evidence(m.sentence)
+            e.attrs.setdefault("biography", []).append({"article": ex.article.id, "sentence": ev.sentence,
+                                                        "start": ev.start, "end": ev.end, "rule": m.rule, **fields})
 
     def _refer_back(self, ex: Extraction, i: int, keys: list[str | None], ctx: Context) -> str | None:
         """该局 / 该街道: the nearest body or place of that kind named before it in the article,
@@ -596,7 +621,7 @@ class Resolver:
             if subj is None:
                 continue
             ev = ex.evidence(r.sentence)
-            if r.kind in ("holds", "appointed", "removed"):
+            if r.kind in ("holds", "appointed", "removed", "nominated"):
                 title = r.attrs["title"]
                 org = keys[r.object] if r.object is not None else None
                 if org and org.startswith("place/"):
@@ -614,6 +639,11 @@ class Resolver:
                         juris = abbrev_jurisdiction(abbrev, ctx) if abbrev else \
                             same[2] or ctx.get(*ORGAN_LEVELS.get(organ, ("district", "city")))
                         org = self._implicit_org(organ, juris, aid, abbrev)
+                if r.kind == "nominated":  # a proposed post (拟任): no observation of a post held
+                    if org:
+                        self.facts.append(Fact("nominated", subj, org, aid, ev, r.rule,
+                                               {k: v for k, v in r.attrs.items() if k != "org_text"}, r.component))
+                    continue
                 last_org[r.subject] = org
                 if org:
                     juris = self.entities[org].attrs.get("jurisdiction")

@@ -55,7 +55,9 @@ def texts(corpus: Path) -> list[tuple[str, str]]:
 def test_same_tokens_as_spacy_jieba_on_every_page(corpus):
     assert corpus.is_dir(), f"{corpus} is missing: the comparison needs every corpus (../shared beside the clone)"
     found = texts(corpus)
-    assert len(found) >= 10, f"{corpus}: too few pages to compare"
+    # an evaluation set has tens of pages; a folder of fixtures without gold (eval/corpus/notices) a few
+    fixtures = corpus.parent.parent.name == "corpus" and not (corpus.parent / "gold.json").is_file()
+    assert len(found) >= (1 if fixtures else 10), f"{corpus}: too few pages to compare"
     ours = load_pipeline().tokenizer
     for where, text in found:
         assert tokens(ours(text)) == tokens(spacy_jieba()(text)), where

@@ -3,7 +3,7 @@
 The work is a spaCy pipeline: ``spacy.blank("zh")`` with jieba's words (``tokenizer``), followed by
 the project's own registered components (``components``), in the order ``pipeline.json`` gives.
 Each component wraps the one pure function of its module: ``places``, ``organizations``,
-``persons`` (``persons_and_posts``), ``meetings``, ``initiatives``, ``references`` and
+``persons`` (``persons_and_posts``), ``notices``, ``meetings``, ``initiatives``, ``references`` and
 ``changes``; what they share (``Doc``, the sentence splitter, the character classes, the
 lexicons compiled once, jieba's tags) is in ``common``.
 """

@@ -17,6 +17,7 @@ from .changes import changes
 from .common import Doc
 from .initiatives import initiatives
 from .meetings import meetings
+from .notices import notices
 from .organizations import organizations
 from .persons import persons_and_posts
 from .places import places
@@ -42,6 +43,12 @@ def kg_organizations(doc: SpacyDoc) -> SpacyDoc:
 @Language.component("kg_persons")
 def kg_persons(doc: SpacyDoc) -> SpacyDoc:
     persons_and_posts(_state(doc), doc.user_data.get("credits", []))
+    return doc
+
+
+@Language.component("kg_notices")
+def kg_notices(doc: SpacyDoc) -> SpacyDoc:
+    notices(_state(doc))
     return doc
 
 

@@ -79,6 +79,9 @@ def places(doc: Doc) -> Iterator[int]:
             # rare place names get odd tags from jieba (临涣 i, 孙疃 nr+g, 双堆集 m+q)
             start = noun_run_start(doc, m.start(), max_len=5, allow_place_prefix=False,
                                    min_len=1 if suffix == "街道" else 2, extra=("i", "g", "q", "m"))
+            opener = next((w for w in POST_OPENERS if start is not None and text.startswith(w, start)), None)
+            if opener and m.start() - start - len(opener) >= 2:
+                start += len(opener)  # 现任孙疃镇党委副书记: the town is 孙疃镇
             after_place = _after_place(doc, m.start())
             if after_place is not None:
                 start = after_place  # 霞寨镇建设村: whatever stands between the town and 村 names the village
@@ -96,6 +99,7 @@ ROAD = re.compile(r"[东西南北中]?(?:路|大道|大街|街|巷)(?!道)")
 GENERIC_DIVISIONS = frozenset(lexicon.words("generic_division_names.txt"))
 NOT_SUFFIX_WORDS = lexicon.words("not_suffix_words.txt")
 MODIFIERS = lexicon.words("modifier_words.txt")
+POST_OPENERS = lexicon.words("post_openers.txt")
 KIND_ENDINGS = lexicon.words("generic_place_endings.txt")
 SUB_UNITS = ("村", "社区", "居委会", "组")
 MOTION_VERBS = ("来到", "走进", "深入", "前往", "到达", "赴", "到", "来", "在", "至")
