@@ -14,7 +14,8 @@ import networkx as nx
 
 from .export import iri, post_label
 
-PERSON_COLUMNS = ["person_id", "iri", "name", "aliases", "gender", "ethnicity", "birth", "native_place",
+PERSON_COLUMNS = ["person_id", "iri", "name", "aliases", "gender", "ethnicity", "birth", "native_place", "education",
+                  "party_joined", "work_started",
                   "jurisdictions", "merged_from", "spells", "first_seen", "last_seen", "evidence_article",
                   "evidence_file", "evidence_sentence", "evidence_start", "evidence_end"]
 SPELL_COLUMNS = ["person_id", "name", "order", "start", "start_precision", "start_source", "end", "end_precision",
@@ -106,7 +107,9 @@ def person_rows(graph: nx.MultiDiGraph, spells: list[dict]) -> list[dict]:
         rows.append({
             "person_id": key, "iri": str(iri(key)), "name": d.get("label"), "aliases": "|".join(d.get("aliases") or []),
             "gender": d.get("gender"), "ethnicity": d.get("ethnicity"), "birth": d.get("birth"),
-            "native_place": d.get("native_place"), "jurisdictions": "|".join(places),
+            "native_place": d.get("native_place"), "education": d.get("education"),
+            "party_joined": d.get("party_joined"), "work_started": d.get("work_started"),
+            "jurisdictions": "|".join(places),
             "merged_from": "|".join(d.get("merged_keys") or []), "spells": len(own),
             "first_seen": days[0] if days else None, "last_seen": days[-1] if days else None,
             "evidence_article": first["article"], "evidence_file": first["file"],

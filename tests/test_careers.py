@@ -223,3 +223,19 @@ def test_the_spell_table_loads_in_duckdb_with_the_rdf_counts(transfer, tmp_path)
         persons = {r["name"]: r for r in csv.DictReader(fh)}
     assert persons["李建华"]["merged_from"] == "person/相山区/李建华"
     assert persons["李建华"]["jurisdictions"] == "烈山区|相山区"
+
+
+def test_a_notice_s_biography_reaches_the_person_table(tmp_path):
+    page = ("干部任前公示\n根据干部选拔任用工作有关规定，现将拟任职干部予以公示。\n"
+            "王建平，男，汉族，1975年3月生，安徽濉溪人，大学学历，1996年8月参加工作，1998年6月加入中国共产党，"
+            "现任烈山区财政局局长，拟任烈山区人民政府副区长。\n公示时间：2021年5月10日至5月14日。\n")
+    build([str(_write(tmp_path / "pages", {"2021-05-10.txt": page}))], tmp_path / "out", html=False)
+    assert _kg("export", str(tmp_path / "out"), "--to", "careers", "-o", str(tmp_path / "c")).returncode == 0
+    with (tmp_path / "c" / "persons.csv").open(encoding="utf-8") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["name"], row["gender"], row["ethnicity"], row["birth"]) == ("王建平", "男", "汉族", "1975-03")
+    assert (row["education"], row["party_joined"], row["work_started"]) == ("大学学历", "1998-06", "1996-08")
+    with (tmp_path / "c" / "spells.csv").open(encoding="utf-8") as fh:
+        spells = list(csv.DictReader(fh))
+    # the current post is a spell; the proposed one (拟任副区长) is a nomination, not a tenure
+    assert [(s["post"], s["rank"]) for s in spells] == [("烈山区财政局局长", "正科级")]
