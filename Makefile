@@ -27,10 +27,12 @@ test: $(BIN)/python browser
 lint: $(BIN)/python
 	$(BIN)/ruff check kg tests eval
 
-# build and score every evaluation set (../shared's seeds and dev, eval/corpus/*/): one F1 table
+# build and score every evaluation set (../shared's seeds and dev, eval/corpus/*/): one F1 table,
+# then the career sets (eval/corpus/careers*/)
 eval: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/python eval/run.py
+	$(BIN)/python eval/careers.py
 
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \

@@ -32,6 +32,7 @@ SHARED = ROOT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"
 CORPUS = ROOT / "eval" / "corpus"
 HELD_APART = "heldout"
+CAREER_PREFIX = "careers"  # eval/corpus/careers*/ hold career golds, scored by eval/careers.py
 KINDS = ["person", "place", "organization", "initiative", "reporter", "post", "post+area", "chair", "entities (micro)"]
 TEAM_SETS = {
     "seeds": (SHARED / "seeds", SHARED / "gold" / "seeds.json"),
@@ -46,7 +47,8 @@ class SetError(Exception):
 def known_sets() -> dict[str, tuple[Path, Path]]:
     """Every set's (pages, gold), found or not: the team's, then eval/corpus/*/ (heldout last)."""
     sets = dict(TEAM_SETS)
-    folders = sorted(CORPUS.glob("*/"), key=lambda d: (d.name == HELD_APART, d.name)) if CORPUS.is_dir() else []
+    folders = sorted((d for d in CORPUS.glob("*/") if not d.name.startswith(CAREER_PREFIX)),
+                     key=lambda d: (d.name == HELD_APART, d.name)) if CORPUS.is_dir() else []
     for folder in folders:
         sets[folder.name] = (folder / "pages", folder / "gold.json")
     return sets

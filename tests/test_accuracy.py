@@ -19,7 +19,7 @@ RUN = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(RUN)
 
 FLOORS = {name: kinds for name, kinds in json.loads((ROOT / "eval" / "floors.json").read_text(encoding="utf-8")).items()
-          if not name.startswith("_")}
+          if not name.startswith(("_", RUN.CAREER_PREFIX))}  # career sets: tests/test_career_accuracy.py
 
 
 @pytest.fixture(scope="module")
