@@ -323,6 +323,11 @@ class Resolver:
         # back with, by kind and word, in reading order (bodies' and places' labels do not change)
         heads = {n.attrs["refers_to"] for n in ex.mentions if n.rule == "reference-back"}
         self._named: dict[tuple[str, str], list[int]] = {}
+        self._keys = keys
+        self._place_ends: dict[int, list[int]] = {}
+        for j, p in enumerate(ex.mentions):
+            if p.kind == "place":
+                self._place_ends.setdefault(p.end, []).append(j)
         # in reading order, so that 该局 finds the bureau named before it
         for i in sorted(range(len(ex.mentions)), key=lambda i: ex.mentions[i].start):
             m = ex.mentions[i]
@@ -484,7 +489,7 @@ class Resolver:
                 if parent.attrs.get("jurisdiction"):
                     e.attrs.setdefault("jurisdiction", parent.attrs["jurisdiction"])
                 return e.key
-            label, juris, rule = self.org_label(m, ctx, juris_of)
+            label, juris, rule = self.org_label(m, ctx, juris_of, self._place_written_before(ex, m))
             if label is None:
                 return None
             # 区委 where nothing tells which district: this page's, not every page's
@@ -550,7 +555,23 @@ class Resolver:
                 return text, None
         return text, None
 
-    def org_label(self, m: Mention, ctx: Context, juris_of: str | None = None) -> tuple[str | None, str | None, str]:
+    def _place_written_before(self, ex: Extraction, m: Mention) -> str | None:
+        """蓬溪县 of 蓬溪县县委书记: the place written right before an abbreviated organ, when it is
+        of the level the abbreviation names. It, not the article's own, is the organ's place: a
+        report from one county names the visiting county's 县委 this way."""
+        abbrev = m.attrs.get("abbrev")
+        if not abbrev:
+            return None
+        levels = ABBREV_LEVEL.get(abbrev, ()) + (("district",) if abbrev == "市" else ())  # county-level cities
+        for j in self._place_ends.get(m.start, ()):
+            key = self._keys[j]
+            e = self.entities.get(key) if key else None
+            if e is not None and e.kind == "place" and e.attrs.get("level") in levels:
+                return e.label
+        return None
+
+    def org_label(self, m: Mention, ctx: Context, juris_of: str | None = None,
+                  written_place: str | None = None) -> tuple[str | None, str | None, str]:
         text = m.text
         juris = None
         rule = "as-written"
@@ -568,7 +589,10 @@ class Resolver:
             # 政府 of 政府旗长 is the banner's 人民政府; 纪委 of 县委副书记、纪委书记 the county's 纪委
             label = form["full"].format(j=juris) if form else juris + text
             return label, juris, "chain-jurisdiction" if juris_of else "implicit-jurisdiction"
-        if m.attrs.get("abbrev"):
+        if m.attrs.get("abbrev") and written_place:
+            text, juris = written_place + text[len(m.attrs["abbrev"]):], written_place
+            rule = "place-written-before+abbrev"
+        elif m.attrs.get("abbrev"):
             text, juris = self._expand_abbrev(text, ctx)
             if juris is None:  # 区政府 on a page that never names its district: the page's 区人民政府
                 abbrev = m.attrs["abbrev"]

@@ -1013,3 +1013,14 @@ def test_full_and_numbered_names_of_a_body_are_one_node():
     assert "中国共产党乌审旗第十六届委员会" in orgs["org/乌审旗委"].aliases
     assert {"中国人民政治协商会议乌审旗委员会", "旗政协"} <= orgs["org/乌审旗政协"].aliases
     assert not any(k.endswith("委员会") for k in orgs)
+
+
+def test_a_county_written_before_its_abbreviated_organ_is_that_organ_s_place():
+    # a report about 濉溪县 naming a visiting county's leader: 怀远县 + 县委, not 濉溪县's 县委
+    corpus = resolve_pages(("a.txt", "濉溪县举办招商推介会\n本报讯 濉溪县举办招商推介会。怀远县县委书记王立群带队参加，"
+                                     "濉溪县委书记李长青致辞，县长赵德海介绍濉溪县投资环境。\n"))
+    posts = {(corpus.entities[f.subject].label, corpus.entities[f.object].label, f.attrs["title"])
+             for f in corpus.facts if f.kind == "holds" and f.object}
+    assert ("王立群", "怀远县委", "书记") in posts
+    assert ("李长青", "濉溪县委", "书记") in posts
+    assert ("赵德海", "濉溪县人民政府", "县长") in posts  # a bare 县长 stays the article's county's
