@@ -316,3 +316,22 @@ def test_a_resignation_is_a_post_ended():
     ex = one_report("会议决定接受孙某某同志辞去县人民政府县长职务。")
 
     assert any(r.kind == "removed" and ex.mentions[r.subject].text == "孙某某" for r in ex.relations)
+
+
+# --- bare lists of names before a word of presence -----------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, names", [
+    pytest.param("大会开幕。刘立平、孙海涛、周文斌、钱玉兰在主席台前排就座。", {"刘立平", "孙海涛", "周文斌", "钱玉兰"},
+                 id="rostrum"),
+    pytest.param("会议由区委书记赵德海主持，吴长江、郑丽萍等区领导出席。", {"赵德海", "吴长江", "郑丽萍"}, id="leaders-present"),
+    pytest.param("调研组一行到杜集区考察，何立新、冯玉梅陪同。", {"何立新", "冯玉梅"}, id="accompanied"),
+])
+def test_a_bare_list_of_names_before_a_word_of_presence_held_apart(sentence, names):
+    assert persons(one_report(sentence)) == names
+
+
+def test_one_bare_word_before_a_word_of_presence_is_no_name_held_apart():
+    # one name-shaped word without 等 or a list is not enough: 全体出席, 王牌参加
+    ex = one_report("区直各部门主要负责人全体出席，各镇街道负责同志参加。")
+    assert persons(ex) == set()

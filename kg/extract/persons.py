@@ -341,6 +341,18 @@ def persons_and_posts(doc: Doc, credits: list[tuple[str, str]]) -> None:
         end = name_at(doc, m.end())
         if end is not None and m.end() not in found and not doc.covered(m.end(), end):
             add_person(m.end(), end, "age+name")
+    # 5b. a list of bare names before a word of presence: 王明、李华、张强出席 | 王明、李华等在主席台就座
+    present = re.compile(rf"(?:等(?:[县区市旗]?领导)?(?:同志)?)?(?:{lexicon.alternation('presence_verbs.txt')})")
+    for m in present.finditer(text):
+        names = _names_listed_before(doc, m.start())
+        if len(names) < 2 and not (names and text.startswith("等", m.start())):
+            continue
+        first = names[-1][0]
+        if not (first == 0 or text[first - 1] in CLAUSE_OPENERS or first in doc.boundaries):
+            continue  # the list must open a clause: 会议由王明主持，李华、张强出席 yes; 项目建设参加 no
+        for s, e in names:
+            if s not in found and not _taken(doc, s, e) and not doc.covered(s, e):
+                add_person(s, e, "name-list+present")
     # 6. bylines: the credited names wherever the text repeats them
     known = {doc.mentions[i].text for i in found.values()} | {name for name, _ in credits}
     _drop_inside_persons(doc)
@@ -395,6 +407,24 @@ def _listed_name(doc: Doc, start: int) -> int | None:
             return None
         return end
     return None
+
+
+CLAUSE_OPENERS = "，。；：！？\n,;:!?　 "
+
+
+def _names_listed_before(doc: Doc, end: int) -> list[tuple[int, int]]:
+    """The names of a 、-list that ends at ``end`` (王明、李华、张强|出席), last first; a name is one
+    that ``name_at`` reads from its first character to exactly where the list's next item begins."""
+    text, names = doc.text, []
+    while True:
+        start = next((end - n for n in (3, 2, 4) if end - n >= 0 and name_at(doc, end - n, anchored=True) == end),
+                     None)
+        if start is None:
+            return names
+        names.append((start, end))
+        if start == 0 or text[start - 1] != "、":
+            return names
+        end = start - 1
 
 
 def _drop_inside_persons(doc: Doc) -> None:
