@@ -9,6 +9,9 @@ says why:
   another district's post (``原X区副区长王明任Y区区长``) gives its person that post too, so the
   two nodes meet on it.
 - ``shared-body``: both hold a post in the same body (a promotion within one government).
+- ``shared-city``: both hold posts in bodies of one city (or province): a city official whom two
+  districts' reports name, as 副市长 in one and 市委常委 in the other. Below the city, one county's
+  bodies in common is only a candidate (``shared-county``).
 - ``one-report``: a single report names the person with posts in both jurisdictions.
 - ``same-city-in-turn``: the same name in two districts of one city, seen one after the other,
   and no other person of that name in the city. Name and time order only: a candidate for
@@ -33,7 +36,9 @@ from . import gazetteer, lexicon
 from .records import Corpus, Entity, Fact, Problem, Spell
 
 MERGE_AT = 0.8
-SCORES = {"shared-post": 0.9, "shared-body": 0.8, "one-report": 0.05, "same-city-in-turn": 0.5}
+SCORES = {"shared-post": 0.9, "shared-body": 0.8, "shared-city": 0.8, "shared-county": 0.6, "one-report": 0.05,
+          "same-city-in-turn": 0.5}
+HIGH_LEVELS = ("city", "province")  # a body of these serves many districts: their papers name its officials
 # two nodes seen in sole posts of different bodies on overlapping dates are two people, or the
 # text is wrong about one of them: either way not a merge the rules make
 OVERLAP_PENALTY = 0.4
@@ -152,6 +157,7 @@ class _Person:
         self.key = key
         self.posts: dict[tuple[str, str], Fact] = {}  # (org, title) → first fact
         self.bodies: dict[str, Fact] = {}
+        self.places: dict[str, Fact] = {}  # the jurisdiction of a body the person holds a post in
         self.days: list[str] = []
         self.sole: list[tuple[str, str, str]] = []  # (org, day, title) of sole posts, dated
         self.articles: dict[str, set[str]] = defaultdict(set)  # article → bodies' jurisdictions
@@ -168,6 +174,8 @@ def _profiles(corpus: Corpus, dates: dict[str, str | None]) -> dict[str, _Person
         p.posts.setdefault((f.object, title), f)
         p.bodies.setdefault(f.object, f)
         org = corpus.entities.get(f.object)
+        if org is not None and org.attrs.get("jurisdiction"):
+            p.places.setdefault(org.attrs["jurisdiction"], f)
         p.articles[f.article].add((org.attrs.get("jurisdiction") or "") if org else "")
         day = None if f.attrs.get("former") else dates.get(f.article)
         if day:
@@ -199,6 +207,13 @@ def _pair(a: _Person | None, b: _Person | None, ka: str, kb: str, corpus: Corpus
             score = SCORES["shared-body"]
             reasons.append(f"shared-body: both hold a post in {corpus.entities[bodies[0]].label}")
             evidence += [_evidence(a.bodies[bodies[0]]), _evidence(b.bodies[bodies[0]])]
+        elif places := sorted(set(a.places) & set(b.places)):
+            high = [k for k in places if corpus.entities[k].attrs.get("level") in HIGH_LEVELS]
+            place = (high or places)[0]
+            kind = "shared-city" if high else "shared-county"
+            score = SCORES[kind]
+            reasons.append(f"{kind}: both hold posts in bodies of {corpus.entities[place].label}")
+            evidence += [_evidence(a.places[place]), _evidence(b.places[place])]
         if score:
             both = [aid for p in (a, b) for aid, places in p.articles.items() if len(places - {""}) > 1]
             if both:

@@ -239,3 +239,16 @@ def test_a_notice_s_biography_reaches_the_person_table(tmp_path):
         spells = list(csv.DictReader(fh))
     # the current post is a spell; the proposed one (拟任副区长) is a nomination, not a tenure
     assert [(s["post"], s["rank"]) for s in spells] == [("烈山区财政局局长", "正科级")]
+
+
+def test_a_city_official_named_by_two_districts_papers_is_one_person(tmp_path):
+    pages = {
+        "2020-03-23.txt": "相山区召开春季植树动员会\n本报讯 3月23日，相山区召开春季植树动员会，淮北市副市长孙建国出席会议。\n",
+        "2021-04-02.txt": "烈山区开展平安建设督导\n本报讯 4月2日，市委常委、政法委书记孙建国到烈山区督导平安建设。\n",
+    }
+    result = build([str(_write(tmp_path / "pages", pages))], tmp_path / "out", html=False)
+    [person] = _people(result, "孙建国")
+    [link] = result.corpus.links
+    assert link["status"] == "merged" and link["reasons"][0] == "shared-city: both hold posts in bodies of 淮北市"
+    bodies = {result.corpus.entities[s.org].label for s in _spells(result, "孙建国")}
+    assert bodies == {"淮北市人民政府", "淮北市委", "淮北市委政法委"}
