@@ -34,7 +34,7 @@ MANIFEST = "manifest.json"
 STAGING_PREFIX = ".kg-staging-"
 # Every file name a kg build has written. A new build removes those of them it does not write
 # itself (an explain.jsonl of an earlier --explain build would otherwise pass for this one's);
-# nothing else in the folder (.cache, a user's notes) is touched.
+# nothing else in the folder (.cache, kg query's .kg-store, a user's notes) is touched.
 OUTPUT_NAMES = ("graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.rdf", "graph.jsonld", "context.jsonld",
                 "graph.graphml", "graph.json", "graph.html", "explain.jsonl", "report.json")
 

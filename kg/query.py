@@ -1,5 +1,6 @@
-"""SPARQL over a build: load its RDF into an embedded store (Oxigraph), run a query, format
-the answer; and the library of named queries that ships in ``kg/queries/``.
+"""SPARQL over a build: load its RDF into an embedded store (Oxigraph), kept on disk beside the
+build as its query index, run a query, format the answer; and the library of named queries that
+ships in ``kg/queries/``.
 
 rdflib builds and serialises the graph; queries run on pyoxigraph, a store made for SPARQL
 (rdflib loads a 1.3M-triple build 7× slower and answers the named queries 3–14× slower: see bench/).
@@ -8,16 +9,20 @@ rdflib builds and serialises the graph; queries run on pyoxigraph, a store made 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
 import re
+import secrets
+import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .publish import BuildError, check
+from .publish import BuildError, check, reason
 from .vocab import KG, ORG, PROV, RDFS, SDO, SKOS, XSD
 
 PREFIXES = {"schema": str(SDO), "org": str(ORG), "prov": str(PROV), "skos": str(SKOS), "kg": str(KG),
@@ -71,11 +76,12 @@ def refuse_service(text: str) -> None:
                              "internal hosts and file: too (`kg query --allow-service` permits it)")
 
 
-def load_store(target: Path) -> ox.Store:
-    """A build folder (its ``graph.nq``, ``graph.trig`` …) or any RDF file, in an in-memory store.
-    A folder is checked against its manifest first (``BuildError`` for a mixed or damaged one)."""
+def _rdf_file(target: Path) -> tuple[Path, ox.RdfFormat, dict | None]:
+    """The RDF file to read for ``target`` (a build folder's ``graph.nq`` … or the file itself), its
+    format, and the folder's manifest (None for a file, or a folder an older kg built)."""
+    manifest = None
     if target.is_dir():
-        check(target, *BUILD_FILES)
+        manifest = check(target, *BUILD_FILES)
         found = next((target / n for n in BUILD_FILES if (target / n).exists()), None)
         if found is None:
             raise QueryError(f"{target}: no {', '.join(BUILD_FILES)} (run `kg build` first)")
@@ -86,16 +92,198 @@ def load_store(target: Path) -> ox.Store:
         ox.RdfFormat.JSON_LD if target.suffix == ".json" else None)
     if fmt is None:
         raise QueryError(f"{target}: unknown RDF format (use .nq, .trig, .ttl, .nt, .jsonld, .rdf)")
+    return target, fmt, manifest
+
+
+# Formats with named graphs: the default graph is the merge of the article graphs, as in the
+# build's Turtle: a statement two reports make is one answer, and GRAPH ?g still finds each report's
+_QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD)
+
+
+def _unreadable(path: Path, fmt: ox.RdfFormat, err: Exception) -> UnreadableRDF:
+    return UnreadableRDF(f"{path}: cannot be read as {fmt.name}: {' '.join(str(err).split())}")
+
+
+def _memory_store(path: Path, fmt: ox.RdfFormat) -> ox.Store:
     store = ox.Store()
     try:
-        store.bulk_load(path=str(target), format=fmt)
+        store.bulk_load(path=str(path), format=fmt)
     except (SyntaxError, ValueError, OSError) as err:
-        raise UnreadableRDF(f"{target}: cannot be read as {fmt.name}: {' '.join(str(err).split())}") from err
-    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
-        # the default graph is the merge of the article graphs, as in the build's Turtle: a
-        # statement two reports make is one answer, and GRAPH ?g still finds each report's
+        raise _unreadable(path, fmt, err) from err
+    if fmt in _QUAD_FORMATS:
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
+
+
+def load_store(target: Path) -> ox.Store:
+    """A build folder (its ``graph.nq``, ``graph.trig`` …) or any RDF file, in an in-memory store.
+    A folder is checked against its manifest first (``BuildError`` for a mixed or damaged one)."""
+    return _memory_store(*_rdf_file(target)[:2])
+
+
+# -- the query index of a build ---------------------------------------------------------------
+#
+# Loading a 3M-character build's graph.nq takes 5-6 s, its queries a tenth of that, so `kg query`
+# keeps the loaded store on disk beside the build: BUILD/.kg-store/<build id>/, an Oxigraph
+# (RocksDB) store opened read-only in milliseconds. Queries run 2-5x slower on it than in memory,
+# still far less than the load (`kg serve`, which loads once, keeps memory). It is made under a
+# temporary name and renamed into place once closed and listed, so a killed load leaves no index
+# that is used; its listing (every file's size) finds a truncated one, which RocksDB itself may
+# open as an empty store. `kg build` leaves the folder alone (making the index costs 3x the
+# in-memory load: a build would pay it for queries that may never come); the next query on a new
+# build makes that build's index and removes the others.
+
+INDEX_FOLDER = ".kg-store"
+_LISTING = "kg-index.json"
+_PARTIAL = ".partial-"
+
+
+@dataclass
+class Loaded:
+    """A store to query and where it came from: ``how`` is ``index`` (the build's index, opened),
+    ``new index`` (made by this call) or ``memory`` (loaded for this call alone, ``note`` says why)."""
+
+    store: ox.Store
+    how: str
+    note: str = ""
+    index: Path | None = None
+    target: Path | None = None
+
+
+def open_build(target: Path) -> Loaded:
+    """``target`` ready to query: a build folder from its index (made on the first call, or again
+    when it is damaged or of another build), anything else, or a folder where no index can be
+    made (not writable, or another process is making it), loaded in memory."""
+    path, fmt, manifest = _rdf_file(target)
+    build_id = str((manifest or {}).get("build_id", ""))
+    if not re.fullmatch(r"[0-9a-f]{8,64}", build_id):  # a file, an older kg's folder: nothing to key on
+        return Loaded(_memory_store(path, fmt), "memory", "not a build folder with a manifest", target=target)
+    home = target / INDEX_FOLDER
+    if home.is_symlink():  # whatever it points to is not kg's to fill or to clear
+        return Loaded(_memory_store(path, fmt), "memory", f"{INDEX_FOLDER} is a symbolic link", target=target)
+    ready = home / build_id
+    store = _open_index(ready, build_id)
+    if store is not None:
+        return Loaded(store, "index", index=ready, target=target)
+    try:
+        home.mkdir(exist_ok=True)
+        lock = os.open(home, os.O_RDONLY)
+    except OSError as err:  # a read-only mount, another user's build
+        return Loaded(_memory_store(path, fmt), "memory", f"no index: {reason(err)}", target=target)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # another kg query is making it: answering from memory now beats waiting an unknown time
+            return Loaded(_memory_store(path, fmt), "memory", "another process is making the index",
+                          target=target)
+        store = _open_index(ready, build_id)  # made by the process that held the lock before us
+        if store is not None:
+            return Loaded(store, "index", index=ready, target=target)
+        try:
+            _make_index(home, build_id, path, fmt)
+        except (OSError, RuntimeError) as err:  # cannot write there after all, the disk is full …
+            why = reason(err) if isinstance(err, OSError) else str(err)
+            return Loaded(_memory_store(path, fmt), "memory", f"no index: {why}", target=target)
+    finally:
+        os.close(lock)  # drops the lock
+    store = _open_index(ready, build_id)
+    if store is None:
+        return Loaded(_memory_store(path, fmt), "memory", "the index made cannot be opened", target=target)
+    return Loaded(store, "new index", index=ready, target=target)
+
+
+def _open_index(folder: Path, build_id: str) -> ox.Store | None:
+    """The index in ``folder``, read-only; None when it is missing, of another build or another
+    Oxigraph, or damaged (a file not at its listed size, or RocksDB refuses it)."""
+    try:
+        listing = json.loads((folder / _LISTING).read_text(encoding="utf-8"))
+        if (listing.get("build_id"), listing.get("pyoxigraph")) != (build_id, ox.__version__):
+            return None
+        if any((folder / name).stat().st_size != size for name, size in listing["files"].items()):
+            return None
+        return ox.Store.read_only(str(folder))
+    except (OSError, RuntimeError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _make_index(home: Path, build_id: str, path: Path, fmt: ox.RdfFormat) -> None:
+    """Load ``path`` into a new on-disk store and rename it to ``home/build_id``; the caller holds
+    ``home``'s lock, so every other entry there is another build's index or a killed load's."""
+    for entry in home.iterdir():
+        if entry.is_dir() and not entry.is_symlink() and (
+                entry.name.startswith(_PARTIAL) or re.fullmatch(r"[0-9a-f]{8,64}", entry.name)):
+            shutil.rmtree(entry, ignore_errors=True)
+    partial = home / f"{_PARTIAL}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        _fill(partial, path, fmt)
+        files = {p.name: p.stat().st_size for p in partial.iterdir()
+                 if p.is_file() and not p.name.startswith("LOG")}  # RocksDB's LOG is a diary, not data
+        with (partial / _LISTING).open("w", encoding="utf-8") as fh:
+            json.dump({"build_id": build_id, "source": path.name, "pyoxigraph": ox.__version__, "files": files},
+                      fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(partial, home / build_id)
+        fd = os.open(home, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def _fill(folder: Path, path: Path, fmt: ox.RdfFormat) -> None:
+    """``path`` loaded into a store in ``folder`` (with the default-graph merge), closed on return."""
+    store = ox.Store(str(folder))
+    try:
+        if fmt in _QUAD_FORMATS:
+            # one pass that writes each statement and its default-graph copy: an INSERT on disk
+            # is a transaction and costs more than the load itself
+            store.bulk_extend(_merged(path, fmt))
+        else:
+            store.bulk_load(path=str(path), format=fmt)
+        store.optimize()
+    except (SyntaxError, ValueError) as err:
+        del store  # closed before the folder is removed
+        raise _unreadable(path, fmt, err) from err
+    except BaseException:
+        del store
+        raise
+
+
+def _merged(path: Path, fmt: ox.RdfFormat):
+    default = ox.DefaultGraph()
+    for quad in ox.parse(path=str(path), format=fmt):
+        yield quad
+        if quad.graph_name != default:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def _storage_failed(err: Exception) -> bool:
+    """Whether a query failed in the store rather than in its own terms (RocksDB's messages)."""
+    cause = err.__cause__ if isinstance(err, QueryError) else err
+    return isinstance(cause, OSError | RuntimeError) and str(cause).startswith(("Corruption", "IO error"))
+
+
+def query_build(loaded: Loaded, text: str, params: dict[str, str] | None = None,
+                allow_service: bool = False) -> Answer:
+    """``run_query`` on a store from ``open_build``; an index that fails under the query (damaged
+    past what its listing shows) is removed and the query answered from a new one. ``loaded``
+    then holds the store that answered."""
+    try:
+        return run_query(loaded.store, text, params, allow_service)
+    except QueryError as err:
+        if loaded.index is None or not _storage_failed(err):
+            raise
+    index, target = loaded.index, loaded.target
+    loaded.store = None  # closed before its files go
+    shutil.rmtree(index, ignore_errors=True)
+    fresh = open_build(target)
+    loaded.store, loaded.how, loaded.note, loaded.index = fresh.store, fresh.how, fresh.note, fresh.index
+    return run_query(loaded.store, text, params, allow_service)
 
 
 @dataclass

@@ -452,8 +452,8 @@ def test_timing_goes_to_stderr_and_leaves_the_answer_clean(out_dir, capsys):
     assert main(["query", str(out_dir), "--named", "reporters", "--format", "csv", "--timing"]) == EXIT_OK
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out)))
-    timing = re.fullmatch(r"kg query: load (\d+\.\d\d) s, query (\d+\.\d\d) s \(([\d,]+) rows\), output \d+\.\d\d s\n",
-                          captured.err)
+    timing = re.fullmatch(r"kg query: load (\d+\.\d\d) s \((?:index opened|index made|in memory: [^)]*)\), "
+                          r"query (\d+\.\d\d) s \(([\d,]+) rows\), output \d+\.\d\d s\n", captured.err)
 
     assert timing, captured.err
     assert int(timing.group(3).replace(",", "")) == len(rows)
