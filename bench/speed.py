@@ -2,6 +2,8 @@
 same text, on a corpus that does not flatter.
 
     .venv/bin/python bench/speed.py [--sizes 1,10,100] [--unit 300000] [--quick] [--keep DIR] [--json FILE]
+    # the issue's sizes (1× = the seeds' 30k characters), -j, incremental and queries at 100×:
+    .venv/bin/python bench/speed.py --unit 30000 --sizes 10,100,1000 --huge --jobs-size 100 --query-size 100
 
 1. corpus: the real pages of ../shared/dev/pages and eval/corpus/tune/pages, verbatim, plus
    synthetic pages made of sentences drawn at random from all real pages (seeds/ too), so that
@@ -478,6 +480,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="runs of each build of the -j comparison (best wall)")
     ap.add_argument("--query-timeout", type=float, default=60.0, metavar="S",
                     help="stop a kg query run after S seconds and show it as a timeout (default 60)")
+    ap.add_argument("--jobs-size", type=int, metavar="N",
+                    help="the size (of --sizes) the -j and incremental runs use (default 10, else the largest)")
+    ap.add_argument("--query-size", type=int, metavar="N",
+                    help="the size (of --sizes) whose build the named queries run on (default the largest)")
     ap.add_argument("--only-queries", metavar="BUILD", help="time the named queries on this build only")
     ap.add_argument("--keep", metavar="DIR", help="write corpora and builds here and keep them")
     ap.add_argument("--json", metavar="FILE", help="write the figures as JSON")
@@ -553,7 +559,7 @@ def main() -> None:
             f"extract stage {fmt_k(real['extract_rate'])} chars/s (corpus {sizes[0]}×: "
             f"{fmt_k(builds[sizes[0]]['characters'] / max(builds[sizes[0]]['stages']['extract'], 1e-9))})")
 
-        mid = 10 if 10 in sizes else sizes[-1]
+        mid = args.jobs_size if args.jobs_size in sizes else 10 if 10 in sizes else sizes[-1]
         log(f"\n== -j 2 vs -j 1 on the {mid}× corpus, best wall of {args.repeat} ==")
         runs = {1: [builds[mid]], 2: []}
         for _ in range(args.repeat):
@@ -590,7 +596,7 @@ def main() -> None:
             log(f"  {label:22} {r['wall']:6.1f} s wall ({r['wall'] / cold['wall']:.0%} of cold), "
                 f"{r['cpu']:6.1f} s CPU ({r['cpu'] / cold['cpu']:.0%})")
 
-        top = sizes[-1]
+        top = args.query_size if args.query_size in sizes else sizes[-1]
         log(f"\n== named queries on the {top}× build (kg query, process start to exit) ==")
         figures["queries"] = {"size": top, **named_query_times(work / f"out-{top}", work, timeout=args.query_timeout)}
     finally:
