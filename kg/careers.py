@@ -306,16 +306,21 @@ def link_persons(corpus: Corpus, decisions: list[Decision] = ()) -> list[Problem
             k = parent[k]
         return k
 
+    members: dict[str, set[str]] = {}  # a group's root → its nodes
+
     def union(a: str, b: str) -> bool:
         ra, rb = find(a), find(b)
         if ra == rb:
             return False
+        group_a, group_b = members.get(ra, {ra}), members.get(rb, {rb})
         # a group may not hold two nodes a decision keeps apart
-        group_a = {k for k in list(parent) + [a, b] if find(k) == ra} | {ra}
-        group_b = {k for k in list(parent) + [a, b] if find(k) == rb} | {rb}
         if any(frozenset((x, y)) in apart for x in group_a for y in group_b):
             return False
-        parent[max(ra, rb)] = min(ra, rb)
+        root, other = min(ra, rb), max(ra, rb)
+        parent[other] = root
+        parent.setdefault(root, root)
+        members[root] = group_a | group_b
+        members.pop(other, None)
         return True
 
     decided = {frozenset((d.a, d.b)): d for d in forced}
