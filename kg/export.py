@@ -579,37 +579,40 @@ def _collector_paused():
 def write_rdf(quads: Iterable[Quad], out: Path) -> list[Path]:
     """The statements in every RDF format: Turtle, N-Triples and RDF/XML hold the union of the
     article graphs; TriG, N-Quads and JSON-LD (compacted with kg's context) keep each article's
-    named graph. The statements are put in order once, as one list of quads and one of distinct
-    triples, and Oxigraph writes each of its formats from those lists (a few hundredths of a
-    second each on 50,000 quads: no format taxes the others). rdflib's JSON-LD writer takes
-    minutes on a graph of a few thousand named graphs, so kg writes that one itself
-    (``write_jsonld``)."""
+    named graph. The statements are put in order once, by graph, as one list of quads, and
+    Oxigraph writes each of its formats from that list (a few hundredths of a second each on
+    50,000 quads: no format taxes the others). rdflib's JSON-LD writer takes minutes on a graph of
+    a few thousand named graphs, so kg writes that one itself (``write_jsonld``)."""
     with _collector_paused():
         groups = group_quads(quads)
-        dataset: list[ox.Quad] = []
-        # the union in the order its triples first come; a default-graph quad stands for its own
-        # triple (the triple formats take it), so only the article graphs' triples are made anew
-        union: dict[tuple, ox.Quad | None] = {}
         default = ox.DefaultGraph()
+        # Each statement becomes an Oxigraph quad once (making one from Python terms costs more
+        # than writing it), and the union's triples are read off the same quads, a flag marking
+        # where a triple first comes, instead of a second list and a dict of the union.
+        dataset: list[ox.Quad] = []
+        first = bytearray()
+        seen: set[tuple] = set()
         for name, statements in groups.items():
-            if name is None:
-                for t in statements:
-                    dataset.append(q := ox.Quad(*t, default))
-                    union[t] = q
-            else:
-                for t in statements:
-                    dataset.append(ox.Quad(*t, name))
-                    union.setdefault(t, None)
-        triples = [q or ox.Quad(*t, default) for t, q in union.items()]
-        del union
+            graph = default if name is None else name
+            for t in statements:
+                dataset.append(ox.Quad(*t, graph))
+                first.append(t not in seen)
+                seen.add(t)
+        del seen
+
+        def union() -> Iterator[ox.Quad | ox.Triple]:
+            for quad, new in zip(dataset, first, strict=True):
+                if new:
+                    yield quad if quad.graph_name == default else quad.triple
+
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES}
         written = []
         for name, (fmt, scope) in RDF_FORMATS.items():
             target = out / name
             rdf_format = getattr(ox.RdfFormat, fmt)
-            data = triples if scope == "union" else dataset
+            data = union if scope == "union" else dataset.__iter__
             kwargs = {"prefixes": prefixes} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-            write_atomic(target, lambda p, d=data, f=rdf_format, k=kwargs: ox.serialize(d, str(p), f, **k))
+            write_atomic(target, lambda p, d=data, f=rdf_format, k=kwargs: ox.serialize(d(), str(p), f, **k))
             written.append(target)
         context = jsonld_context()
         target = out / "graph.jsonld"
