@@ -349,8 +349,9 @@ def _json_term(term) -> dict:
 
 
 def format_result(answer: Answer, fmt: str = "table") -> str:
-    """``table`` (aligned for CJK), ``csv``, ``tsv``, or ``json`` (SPARQL 1.1 Query Results JSON;
-    JSON-LD for graphs). Graphs print as Turtle otherwise."""
+    """``table`` (aligned for CJK), ``csv`` (values only, as SPARQL 1.1 Query Results CSV gives
+    them), ``tsv`` (SPARQL 1.1 Query Results TSV: RDF terms in Turtle syntax) or ``json`` (SPARQL
+    1.1 Query Results JSON; JSON-LD for graphs). Graphs print as Turtle otherwise."""
     if answer.kind == "ASK":
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": answer.boolean}) + "\n"
@@ -365,14 +366,26 @@ def format_result(answer: Answer, fmt: str = "table") -> str:
                     for row in answer.rows]
         return json.dumps({"head": {"vars": answer.variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False) + "\n"
+    if fmt == "tsv":
+        return tsv_results(answer)
     rows = list(answer)
-    if fmt in ("csv", "tsv"):
+    if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\n")
         w.writerow(answer.variables)
         w.writerows(rows)
         return buf.getvalue()
     return _table(answer.variables, rows)
+
+
+def tsv_results(answer: Answer) -> str:
+    """SPARQL 1.1 Query Results TSV: a header of ``?variables``, then each term as N-Triples
+    writes it (a subset of Turtle: ``<iri>``, ``"text"@zh``, ``"5"^^<…#integer>``, ``_:b0``), an
+    empty field where a variable is unbound. N-Triples escapes tabs and line breaks inside
+    literals, so every row is one line."""
+    lines = ["\t".join(f"?{v}" for v in answer.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in answer.rows]
+    return "\n".join(lines) + "\n"
 
 
 def _width(text: str) -> int:

@@ -103,7 +103,7 @@ def test_query_from_a_file(out_dir, tmp_path, capsys):
         encoding="utf-8",
     )
 
-    status = main(["query", str(out_dir), "--file", str(rq), "--format", "tsv"])
+    status = main(["query", str(out_dir), "--file", str(rq), "--format", "csv"])
 
     assert status == 0
     assert capsys.readouterr().out == "n\n王守明\n"

@@ -102,7 +102,7 @@ def whole(out) -> str:
 
 
 def headlines(out) -> set[str]:
-    done = kg("query", out, HEADLINES, "--format", "tsv")
+    done = kg("query", out, HEADLINES, "--format", "csv")
     assert done.returncode == 0, done.stderr
     return set(done.stdout.splitlines()[1:])
 
@@ -301,7 +301,7 @@ def test_an_older_builds_folder_is_read_with_a_note(two_builds, tmp_path, capsys
     shutil.copytree(a, older)
     (older / MANIFEST).unlink()
 
-    assert main(["query", str(older), HEADLINES, "--format", "tsv"]) == 0
+    assert main(["query", str(older), HEADLINES, "--format", "csv"]) == 0
     captured = capsys.readouterr()
     assert OLD_HEADLINE in captured.out.splitlines()
     [note] = captured.err.splitlines()

@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from conftest import SEED_NAMES
 from rdflib import Graph
@@ -75,22 +76,36 @@ def test_select_csv_keeps_commas_and_line_breaks_of_a_body(store):
     assert "\n一卡直通，诉求有门。" in row["body"]
 
 
-def test_select_tsv(store):
+def test_select_tsv_is_sparql_results_tsv(store):
     out = format_result(run_query(store, FILES), "tsv")
-    rows = list(csv.reader(io.StringIO(out), delimiter="\t"))
+    lines = out.splitlines()
+    # read back by Oxigraph's own SPARQL TSV parser: the terms, not just their text
+    parsed = ox.parse_query_results(out.encode("utf-8"), ox.QueryResultsFormat.TSV)
 
-    assert rows[0] == ["name"]
-    assert [r[0] for r in rows[1:]] == SEED_NAMES
-    assert "," not in out
+    assert lines[0] == "?name"
+    assert [sol["name"] for sol in parsed] == [ox.Literal(n) for n in SEED_NAMES]
+    assert lines[1] == f'"{SEED_NAMES[0]}"'
 
 
-def test_select_tsv_two_columns(store):
-    query = AUTHORS_OF.replace("SELECT ?author", "SELECT ?author ?headline") % "烈山经济开发区"
+def test_select_tsv_two_columns_keeps_language_tags_and_iris(store):
+    query = AUTHORS_OF.replace("SELECT ?author", "SELECT ?a ?author ?headline").replace(
+        "rdfs:label ?author", "rdfs:label ?author . BIND(?person AS ?a)") % "烈山经济开发区"
     out = format_result(run_query(store, query), "tsv")
-    rows = list(csv.reader(io.StringIO(out), delimiter="\t"))
+    parsed = list(ox.parse_query_results(out.encode("utf-8"), ox.QueryResultsFormat.TSV))
 
-    assert rows[0] == ["author", "headline"]
-    assert rows[1:] == [[name, "烈山经济开发区 推行“一卡”服务 优化营商环境"] for name in ("王守明", "王权礼", "陈子龙")]
+    assert out.splitlines()[0] == "?a\t?author\t?headline"
+    assert [sol["author"] for sol in parsed] == [ox.Literal(n, language="zh") for n in ("王守明", "王权礼", "陈子龙")]
+    assert all(isinstance(sol["a"], ox.NamedNode) for sol in parsed)
+    assert {sol["headline"].value for sol in parsed} == {"烈山经济开发区 推行“一卡”服务 优化营商环境"}
+
+
+def test_select_tsv_escapes_the_line_breaks_of_an_article_body(store):
+    out = format_result(run_query(store, "SELECT ?body WHERE { ?a schema:articleBody ?body }"), "tsv")
+    lines = out.splitlines()
+    bodies = [sol["body"].value for sol in ox.parse_query_results(out.encode("utf-8"), ox.QueryResultsFormat.TSV)]
+
+    assert len(lines) == 1 + len(bodies)
+    assert any("\n一卡直通，诉求有门。" in b for b in bodies)
 
 
 def test_select_json_is_sparql_results_json(store):
