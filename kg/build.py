@@ -50,6 +50,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     report: dict = field(default_factory=dict)
     up_to_date: bool = False  # the outputs of the build before were kept: nothing it read had changed
+    wall: dict[str, float] = field(default_factory=dict)  # wall seconds by phase, and "total"
 
 
 def process_page(source: Source) -> Page:
@@ -127,10 +128,11 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     for folder in (out, cache_dir) if cache_dir else (out,):
         probe(folder)
     recover(out)
-    timings: Counter = Counter()
+    timings: Counter = Counter()  # CPU-bound seconds by stage; segment and extract summed over the workers
+    wall: dict[str, float] = {}  # wall seconds by phase: what the user waits for
     memory: dict[str, float] = {}  # stage → this process's peak MB when it ended
     corpus = Corpus()
-    t = time.perf_counter()
+    started = t = time.perf_counter()
     for item in read(paths, max_bytes):
         if isinstance(item, Problem):
             corpus.problems.append(item)
@@ -141,6 +143,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     decisions, problems = read_decisions(merges) if merges else ([], [])
     corpus.problems.extend(problems)
     timings["read"] += time.perf_counter() - t
+    wall["read"] = time.perf_counter() - t
     memory["read"] = peak_mb()
     inputs = inputs_digest(corpus, html=html, explain=explain, jurisdiction=jurisdiction, date=date,
                            max_bytes=max_bytes, merges=[(d.action, d.a, d.b, d.note) for d in decisions])
@@ -150,6 +153,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             return kept
 
     extractions = []
+    t_pages = time.perf_counter()
     page_cache = PageCache(cache_dir) if cache_dir else None
     cached = [page_cache.get(source) if page_cache else None for source in corpus.sources]
     executor = executor or LocalExecutor(jobs, warm=load_pipeline)
@@ -172,18 +176,22 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     if page_cache and page_cache.problem:  # the build stands without the cache; the next one redoes the pages
         corpus.problems.append(Problem(str(cache_dir), f"page cache: {page_cache.problem}", "cache", skipped=False))
     memory["extract"] = peak_mb()  # segment and extract, with every page's records held
+    wall["pages"] = time.perf_counter() - t_pages
 
     t = time.perf_counter()
     resolve(extractions, corpus)
     timings["resolve"] += time.perf_counter() - t
+    wall["resolve"] = time.perf_counter() - t
     memory["resolve"] = peak_mb()
     t = time.perf_counter()
     careers(corpus, decisions)
     timings["careers"] += time.perf_counter() - t
+    wall["careers"] = time.perf_counter() - t
     memory["careers"] = peak_mb()
     t = time.perf_counter()
     graph = build_graph(corpus)
     timings["graph"] += time.perf_counter() - t
+    wall["graph"] = time.perf_counter() - t
     memory["graph"] = peak_mb()
 
     cache_stats = {"hits": page_cache.hits, "misses": page_cache.misses} if page_cache else None
@@ -194,6 +202,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             step = "the exports"
             parts = ["rdf", "graphml", "json", *(["explain"] if explain else []), *(["html"] if html else [])]
             names = []
+            t = time.perf_counter()
             for part, (written, seconds, peak) in _export(parts, graph, corpus, stage.path, jobs):
                 step = EXPORT_STEPS[part]
                 if isinstance(written, OSError):
@@ -202,7 +211,9 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
                 if part != "explain":
                     timings[EXPORT_TIMING.get(part, part)] += seconds
                 memory[part] = peak
-            report = make_report(corpus, graph, timings, cache_stats, memory)
+            wall["exports"] = time.perf_counter() - t
+            wall["total"] = time.perf_counter() - started  # to here: the report cannot hold its own writing
+            report = make_report(corpus, graph, timings, cache_stats, memory, wall)
             step = "report.json"
             write_atomic(stage.path / "report.json",
                          lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
@@ -213,7 +224,8 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
         after = ("the new build is committed: the next kg command on the folder finishes the move" if stage.committed
                  else "the build before is left as it was")
         raise OutputError(f"{out}: cannot write {step}: {reason(err)}; {after}") from None
-    return BuildResult(corpus, graph, outputs, dict(timings), report)
+    wall["total"] = time.perf_counter() - started
+    return BuildResult(corpus, graph, outputs, dict(timings), report, wall=wall)
 
 
 # What each export is called in an error message, and which of the report's timings it counts in.
@@ -335,7 +347,7 @@ def _kept(out: Path, inputs: str, corpus: Corpus) -> BuildResult | None:
 
 
 def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None,
-                memory: dict[str, float] | None = None) -> dict:
+                memory: dict[str, float] | None = None, wall: dict[str, float] | None = None) -> dict:
     entities = Counter(e.kind for e in corpus.entities.values() if e.mentions)
     relations = Counter(d["kind"] for _, _, d in graph.edges(data=True))
     chars = sum(len(s.text) for s in corpus.sources)
@@ -360,7 +372,10 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
                   "candidates": sum(1 for x in corpus.links if x["status"] == "candidate"),
                   "kept_apart": sum(1 for x in corpus.links if x["status"].startswith("kept apart"))},
         "jurisdictions": corpus.jurisdictions,
+        # CPU-bound seconds by stage (segment and extract summed over the worker processes) …
         "seconds": {k: round(v, 3) for k, v in timings.items()},
+        # … and the wall seconds of each phase, up to the report: what a user waits for
+        "wall_seconds": {k: round(v, 3) for k, v in (wall or {}).items()},
         "memory": _memory(memory or {}),
         "cache": cache_stats,
     }
@@ -387,6 +402,20 @@ def printable(text: str) -> str:
                            if ord(m.group(0)) < 0xD800 else f"\\u{ord(m.group(0)):04x}", text)
 
 
+# the phases of a build in the summary's time line, and what each is called there
+PHASES = {"read": "read", "pages": "segment+extract", "resolve": "resolve", "careers": "careers",
+          "graph": "graph", "exports": "exports"}
+
+
+def _time_line(result: BuildResult) -> str:
+    """Wall time, then each phase's: the workers' summed seconds would overstate a ``-j`` build."""
+    wall = result.wall
+    phases = ", ".join(f"{label} {wall[k]:.1f}" for k, label in PHASES.items() if k in wall)
+    workers = result.timings.get("segment", 0.0) + result.timings.get("extract", 0.0)
+    return (f"time: {wall.get('total', 0.0):.1f} s wall ({phases} s)"
+            + (f"; segment+extract took {workers:.1f} s of worker CPU" if workers > wall.get("pages", 0.0) * 1.2 else ""))
+
+
 def summary(result: BuildResult, out: Path) -> str:
     c = result.report["counts"]
     if result.up_to_date:
@@ -395,7 +424,8 @@ def summary(result: BuildResult, out: Path) -> str:
     lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
              "entities: " + ", ".join(f"{k} {v}" for k, v in c["entities"].items()),
              "relations: " + ", ".join(f"{k} {v}" for k, v in c["relations"].items()),
-             f"graph: {c['nodes']} nodes, {c['edges']} edges; {sum(result.timings.values()):.1f} s"]
+             f"graph: {c['nodes']} nodes, {c['edges']} edges",
+             _time_line(result)]
     if result.report["warnings"]:
         lines.append(f"warnings ({len(result.report['warnings'])}):")
         lines += [f"  {'skipped' if w['skipped'] else 'warning'}: {printable(w['path'])}: {printable(w['message'])}"

@@ -68,3 +68,25 @@ def test_the_report_says_which_stage_set_the_peak_memory(tmp_path):
     assert memory["peak_mb"] == max(after.values())
     assert after[memory["set_by"]] == memory["peak_mb"]
     assert memory["workers_peak_mb"] > 20  # the -j 2 workers that extracted the pages
+
+
+def test_the_summary_gives_wall_time_not_the_workers_sum(tmp_path):
+    import re
+    import time
+
+    from kg.build import summary
+
+    started = time.perf_counter()
+    result = build([str(SEEDS)], tmp_path, html=False, jobs=2)
+    waited = time.perf_counter() - started
+    line = next(ln for ln in summary(result, tmp_path).splitlines() if ln.startswith("time:"))
+    total = float(re.match(r"time: (\d+\.\d) s wall \(", line).group(1))
+    phases = dict(re.findall(r"([a-z+]+) (\d+\.\d)", line.split("(", 1)[1].split(")", 1)[0]))
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+
+    assert list(phases) == ["read", "segment+extract", "resolve", "careers", "graph", "exports"]
+    # the figure is the build's own wall time, and the phases add up to it (within rounding)
+    assert total <= waited + 0.05
+    assert abs(sum(float(v) for v in phases.values()) - total) <= 0.1 * len(phases) + 0.1
+    assert set(report["wall_seconds"]) == {"read", "pages", "resolve", "careers", "graph", "exports", "total"}
+    assert report["wall_seconds"]["total"] <= result.wall["total"]

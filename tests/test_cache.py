@@ -210,7 +210,7 @@ def strip_variable(out) -> dict[str, bytes]:
         if path.name == "report.json":
             report = json.loads(path.read_text(encoding="utf-8"))
             assert report.pop("seconds") and "cache" in report
-            report.pop("cache"), report.pop("memory")
+            report.pop("cache"), report.pop("memory"), report.pop("wall_seconds")
             files[path.name] = json.dumps(report, ensure_ascii=False).encode()
         elif path.is_file():
             files[path.name] = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?", b"T", path.read_bytes())
