@@ -545,6 +545,9 @@ RDF_FORMATS = {"graph.ttl": ("TURTLE", "union"), "graph.trig": ("TRIG", "dataset
                "graph.rdf": ("RDF_XML", "union")}
 
 
+VOCABULARY_FILES = ("ontology.ttl", "shapes.ttl")  # kg's own terms (OWL) and its SHACL shapes
+
+
 def jsonld_context() -> dict:
     """The JSON-LD ``@context`` kg publishes (``kg/context.jsonld``, copied into each build)."""
     with resources.files(__package__).joinpath("context.jsonld").open(encoding="utf-8") as fh:
@@ -622,6 +625,13 @@ def write_rdf(quads: Iterable[Quad], out: Path) -> list[Path]:
     write_atomic(target, lambda p: p.write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
                                                 encoding="utf-8"))
     written.append(target)
+    # the terms the graph uses and the shapes it meets travel with it: a build folder served or
+    # shared alone still says what kg:firstSeen means and what `kg validate` checks
+    for name in VOCABULARY_FILES:
+        target = out / name
+        data = resources.files(__package__).joinpath(name).read_bytes()
+        write_atomic(target, lambda p, d=data: p.write_bytes(d))
+        written.append(target)
     return written
 
 

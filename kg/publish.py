@@ -36,6 +36,7 @@ STAGING_PREFIX = ".kg-staging-"
 # itself (an explain.jsonl of an earlier --explain build would otherwise pass for this one's);
 # nothing else in the folder (.cache, kg query's .kg-store, a user's notes) is touched.
 OUTPUT_NAMES = ("graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.rdf", "graph.jsonld", "context.jsonld",
+                "ontology.ttl", "shapes.ttl",
                 "graph.graphml", "graph.json", "graph.html", "explain.jsonl", "report.json")
 
 

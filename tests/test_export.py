@@ -16,7 +16,7 @@ from kg.build import build
 from kg.vocab import KG, ORG, PROV, RDF, SDO
 
 OUTPUTS = ["graph.ttl", "graph.trig", "graph.nq", "graph.nt", "graph.rdf", "graph.jsonld", "context.jsonld",
-           "graph.graphml", "graph.html", "report.json"]
+           "ontology.ttl", "shapes.ttl", "graph.graphml", "graph.html", "report.json"]
 
 
 def _trig(out_dir) -> Dataset:
@@ -416,3 +416,19 @@ def test_the_rdflib_dataset_holds_the_statements_of_graph_nq(seed_build):
 
     assert len(quads(ds)) > 1000
     assert quads(ds) == quads(nq)
+
+
+def test_the_builds_ontology_defines_every_kg_term_its_graph_uses(out_dir):
+    from rdflib import OWL, RDFS
+
+    ontology = Graph().parse(out_dir / "ontology.ttl", format="turtle")
+    graph = Graph().parse(out_dir / "graph.ttl", format="turtle")
+    used = {t for s, p, o in graph for t in (p, o) if isinstance(t, URIRef) and str(t).startswith(str(KG))
+            and not str(t).startswith(str(KG) + "id/")}
+    defined = {s for s in ontology.subjects(RDF.type, None)
+               if (s, RDF.type, OWL.Class) in ontology or (s, RDFS.label, None) in ontology}
+
+    assert len(used) > 10
+    assert used - defined == set()
+    shapes = Graph().parse(out_dir / "shapes.ttl", format="turtle")
+    assert len(shapes) > 50
