@@ -348,7 +348,12 @@ def _kept(out: Path, inputs: str, corpus: Corpus) -> BuildResult | None:
 
 def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | None = None,
                 memory: dict[str, float] | None = None, wall: dict[str, float] | None = None) -> dict:
-    entities = Counter(e.kind for e in corpus.entities.values() if e.mentions)
+    # counted from the graph, as graph.json, the RDF and the HTML legend count them: a node no
+    # sentence names (a body a title implies, a parent place) is a node, and ``implied`` says how many
+    kinds = [(d.get("kind"), bool(d.get("mentions"))) for _, d in graph.nodes(data=True)
+             if d.get("kind") not in ("article", "source")]
+    entities = Counter(kind for kind, _ in kinds)
+    implied = Counter(kind for kind, mentioned in kinds if not mentioned)
     relations = Counter(d["kind"] for _, _, d in graph.edges(data=True))
     chars = sum(len(s.text) for s in corpus.sources)
     per_source = Counter(a.source for a in corpus.articles)  # one pass: a scan per page was quadratic
@@ -363,7 +368,8 @@ def make_report(corpus: Corpus, graph, timings: Counter, cache_stats: dict | Non
                    "pages": len(corpus.sources),
                    "files_skipped": len({p.path for p in corpus.problems if p.stage == "read" and p.skipped}),
                    "articles": len(corpus.articles), "characters": chars,
-                   "entities": dict(sorted(entities.items())), "relations": dict(sorted(relations.items())),
+                   "entities": dict(sorted(entities.items())), "implied": dict(sorted(implied.items())),
+                   "relations": dict(sorted(relations.items())),
                    "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
         "warnings": [asdict(p) for p in corpus.problems],
         "resolution": {e.key: sorted(e.rules) for e in corpus.entities.values()},
@@ -422,7 +428,8 @@ def summary(result: BuildResult, out: Path) -> str:
         return (f"kg {__version__}: up to date: {c['files_read']} files, {c['articles']} articles, "
                 f"{c['characters']:,} characters as when {printable(str(out))} was built; nothing written")
     lines = [f"kg {__version__}: {c['files_read']} files, {c['articles']} articles, {c['characters']:,} characters",
-             "entities: " + ", ".join(f"{k} {v}" for k, v in c["entities"].items()),
+             "entities: " + ", ".join(f"{k} {v}" + (f" ({c['implied'][k]} implied)" if c.get("implied", {}).get(k) else "")
+                                      for k, v in c["entities"].items()),
              "relations: " + ", ".join(f"{k} {v}" for k, v in c["relations"].items()),
              f"graph: {c['nodes']} nodes, {c['edges']} edges",
              _time_line(result)]

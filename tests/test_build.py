@@ -90,3 +90,30 @@ def test_the_summary_gives_wall_time_not_the_workers_sum(tmp_path):
     assert abs(sum(float(v) for v in phases.values()) - total) <= 0.1 * len(phases) + 0.1
     assert set(report["wall_seconds"]) == {"read", "pages", "resolve", "careers", "graph", "exports", "total"}
     assert report["wall_seconds"]["total"] <= result.wall["total"]
+
+
+def test_report_graph_rdf_and_legend_count_the_same_nodes(out_dir, report):
+    import re
+    from collections import Counter
+
+    import pyoxigraph as ox
+
+    nodes = json.loads((out_dir / "graph.json").read_text(encoding="utf-8"))["nodes"]
+    in_graph = Counter(n["kind"] for n in nodes if n["kind"] not in ("article", "source"))
+    store = ox.Store()
+    store.bulk_load(path=str(out_dir / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    classes = {"person": "schema:Person", "organization": "org:Organization", "place": "schema:Place",
+               "initiative": "kg:Initiative", "meeting": "schema:Event"}
+    in_rdf = {kind: int(next(iter(store.query(
+        f"PREFIX schema: <https://schema.org/> PREFIX org: <http://www.w3.org/ns/org#> "
+        f"PREFIX kg: <https://w3id.org/kg-news/ns#> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {c} }}")))[0].value)
+        for kind, c in classes.items()}
+    html = (out_dir / "graph.html").read_text(encoding="utf-8")
+    legend = {kind: int(n) for kind, n in re.findall(
+        r'data-kind="(\w+)" checked>.*?<span class="count">(\d+)</span>', html)}
+
+    assert report["counts"]["entities"] == dict(in_graph) == in_rdf
+    assert {k: legend[k] for k in classes} == in_rdf
+    # the implied nodes are counted, and said to be implied: nodes no sentence names
+    implied = Counter(n["kind"] for n in nodes if n["kind"] not in ("article", "source") and not n.get("mentions"))
+    assert report["counts"]["implied"] == dict(implied) and sum(implied.values()) > 0
