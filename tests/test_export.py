@@ -432,3 +432,14 @@ def test_the_builds_ontology_defines_every_kg_term_its_graph_uses(out_dir):
     assert used - defined == set()
     shapes = Graph().parse(out_dir / "shapes.ttl", format="turtle")
     assert len(shapes) > 50
+
+
+def test_the_jsonld_as_readme_loads_it_keeps_every_statement_and_a_plain_graph_does_not(out_dir):
+    # README's "The RDF" tells users to load graph.jsonld as a Dataset: this is why
+    ds = Dataset(default_union=True)
+    ds.parse(out_dir / "graph.jsonld", format="json-ld")
+    flat = Graph().parse(out_dir / "graph.ttl", format="turtle")
+    plain = Graph().parse(out_dir / "graph.jsonld", format="json-ld")
+
+    assert _triples(ds) == set(flat)
+    assert len(plain) < len(flat) * 0.7  # the article graphs (mentions, posts, evidence) are lost
