@@ -129,7 +129,7 @@ def write_careers(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False
     typed Parquet (written by DuckDB)."""
     import duckdb
 
-    from .graphdb import _csv_writer, _q
+    from .graphdb import csv_writer, quote_identifier
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -137,12 +137,12 @@ def write_careers(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False
     for name, (columns, rows) in career_tables(graph).items():
         path = out / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = _csv_writer(fh, safe_formulas)
+            w = csv_writer(fh, safe_formulas)
             w.writerow(columns)
             w.writerows(["" if r[c] is None else str(r[c]).lower() if isinstance(r[c], bool) else r[c] for c in columns]
                         for r in rows)
         written.append(path)
-        typed = ", ".join(f"{_q(c)} {TYPES.get(c, 'VARCHAR')}" for c in columns)
+        typed = ", ".join(f"{quote_identifier(c)} {TYPES.get(c, 'VARCHAR')}" for c in columns)
         con.execute(f"CREATE TABLE {name} ({typed})")
         if rows:
             con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})",

@@ -4,7 +4,7 @@
   relationship file per type and pair of labels, typed headers) and ``load.cypher`` for ``LOAD
   CSV`` into a running server;
 - ``gexf``: GEXF for Gephi (GraphML is written by every build);
-- ``csv`` / ``parquet``: flat tables (entities, posts, mentions, relations) for pandas, polars
+- ``csv`` / ``parquet``: flat tables (entities, articles, posts, tenures, mentions, relations) for pandas, polars
   and DuckDB.
 """
 
@@ -17,6 +17,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from .career_tables import spell_rows
+from .careers import post_title
 from .export import flat, iri
 
 LABELS = {"person": "Person", "organization": "Organization", "place": "Place", "initiative": "Initiative",
@@ -80,7 +82,7 @@ class _FormulaSafeWriter:
             self.writerow(row)
 
 
-def _csv_writer(fh, safe: bool, **options):
+def csv_writer(fh, safe: bool, **options):
     writer = csv.writer(fh, lineterminator="\n", **options)
     return _FormulaSafeWriter(writer) if safe else writer
 
@@ -88,7 +90,7 @@ def _csv_writer(fh, safe: bool, **options):
 def _writer(path: Path, safe: bool = False):
     fh = path.open("w", encoding="utf-8", newline="")
     # every field quoted: Chinese text with commas, quotes and line breaks stays one field
-    return fh, _csv_writer(fh, safe, quoting=csv.QUOTE_ALL)
+    return fh, csv_writer(fh, safe, quoting=csv.QUOTE_ALL)
 
 
 def write_neo4j(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False) -> list[Path]:
@@ -182,8 +184,14 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path) -> list[Path]:
 TABLE_COLUMNS = {
     "entities": ["key", "iri", "kind", "label", "aliases", "mentions", "level", "adcode", "lat", "lon", "organ",
                  "parent", "jurisdiction"],
+    "articles": ["id", "file", "headline", "date", "reporters"],
+    # the dates are those of the post's tenure: the tenures row of the same person, body and title
+    # (代理区长 is the tenure of 代区长)
     "posts": ["person", "person_key", "title", "organisation", "organisation_key", "jurisdiction", "article", "file",
-              "sentence", "start", "end"],
+              "sentence", "start", "end", "article_date", "first_seen", "last_seen", "appointed", "removed"],
+    "tenures": ["person", "person_key", "order", "title", "organisation", "organisation_key", "post", "jurisdiction",
+                "first_seen", "last_seen", "appointed", "removed", "observations", "article", "file", "sentence",
+                "start", "end"],
     "mentions": ["article", "file", "entity_key", "kind", "label"],
     "relations": ["kind", "subject_key", "subject", "object_key", "object", "label", "article", "file", "sentence",
                   "start", "end", "rule"],
@@ -191,9 +199,25 @@ TABLE_COLUMNS = {
 
 
 def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
-    """The graph as four flat tables (rows of the columns in ``TABLE_COLUMNS``)."""
+    """The graph as flat tables (rows of the columns in ``TABLE_COLUMNS``); the tenures are
+    ``kg.career_tables.spell_rows``, the spells that ``--to careers`` writes."""
     nodes = graph.nodes
     out: dict[str, list[list]] = {name: [] for name in TABLE_COLUMNS}
+    spells = spell_rows(graph)
+    tenure = {(r["person_id"], r["organisation_id"] or "", r["title"]): r for r in spells}
+    for r in spells:
+        out["tenures"].append([r["name"], r["person_id"], r["order"], r["title"], r["organisation"],
+                               r["organisation_id"], r["post"], r["county"] or r["city"] or r["province"],
+                               r["first_seen"], r["last_seen"], r["appointed"], r["removed"], r["observations"],
+                               r["article"], r["file"], r["sentence"], r["sentence_start"], r["sentence_end"]])
+    reporters: dict[str, list[str]] = defaultdict(list)
+    for u, v, d in graph.edges(data=True):
+        if d.get("kind") == "authored" and v in nodes:
+            reporters[u].append(nodes[v].get("label"))
+    for n, d in sorted(graph.nodes(data=True)):
+        if d.get("kind") == "article":
+            out["articles"].append([(d.get("articles") or [n.removeprefix("article/")])[0], d.get("file"),
+                                    d.get("headline"), d.get("date") or None, "|".join(sorted(reporters[n]))])
     for n, d in sorted(graph.nodes(data=True)):
         if d.get("kind") in ("article", "source"):
             continue
@@ -212,8 +236,12 @@ def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
         if kind == "holds":
             org = nodes[v] if v in nodes else {}
             juris = nodes[org["jurisdiction"]]["label"] if org.get("jurisdiction") in nodes else None
+            spell = tenure.get((u, v, post_title(d.get("title") or ""))) or {}
+            article = nodes.get(f"article/{d.get('article')}") or {}
             out["posts"].append([nodes[u].get("label"), u, d.get("title"), org.get("label"), v, juris, d.get("article"),
-                                 d.get("file"), d.get("sentence"), d.get("start"), d.get("end")])
+                                 d.get("file"), d.get("sentence"), d.get("start"), d.get("end"),
+                                 article.get("date") or None, spell.get("first_seen"), spell.get("last_seen"),
+                                 spell.get("appointed"), spell.get("removed")])
         out["relations"].append([kind, u, nodes[u].get("label"), v, nodes[v].get("label") if v in nodes else None,
                                  d.get("label"), d.get("article"), d.get("file"), d.get("sentence"), d.get("start"),
                                  d.get("end"), d.get("rule")])
@@ -227,14 +255,16 @@ def write_tables_csv(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = Fa
     for name, rows in tables(graph).items():
         path = out / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = _csv_writer(fh, safe_formulas)
+            w = csv_writer(fh, safe_formulas)
             w.writerow(TABLE_COLUMNS[name])
             w.writerows(["" if v is None else v for v in row] for row in rows)
         written.append(path)
     return written
 
 
-PARQUET_TYPES = {"mentions": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "start": "BIGINT", "end": "BIGINT"}
+PARQUET_TYPES = {"mentions": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "start": "BIGINT", "end": "BIGINT",
+                 "order": "BIGINT", "observations": "BIGINT", "first_seen": "DATE", "last_seen": "DATE",
+                 "appointed": "DATE", "removed": "DATE"}
 
 
 def write_tables_parquet(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
@@ -246,7 +276,7 @@ def write_tables_parquet(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
     con = duckdb.connect()
     for name, rows in tables(graph).items():
         columns = TABLE_COLUMNS[name]
-        typed = ", ".join(f"{_q(c)} {PARQUET_TYPES.get(c, 'VARCHAR')}" for c in columns)
+        typed = ", ".join(f"{quote_identifier(c)} {PARQUET_TYPES.get(c, 'VARCHAR')}" for c in columns)
         con.execute(f"CREATE TABLE {name} ({typed})")
         if rows:
             con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
@@ -257,7 +287,8 @@ def write_tables_parquet(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
     return written
 
 
-def _q(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A column name quoted for SQL (DuckDB)."""
     return '"' + name.replace('"', '""') + '"'
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from rdflib import Dataset, Graph, Namespace
-from rdflib.namespace import ORG, RDF
+from rdflib.namespace import ORG, RDF, RDFS, SDO
 
 from kg.build import build
-from kg.careers import Decision, read_decisions
+from kg.careers import Decision, post_title, read_decisions
+from kg.export import iri
 
 KG = Namespace("https://w3id.org/kg-news/ns#")
 
@@ -223,6 +224,36 @@ def test_the_spell_table_loads_in_duckdb_with_the_rdf_counts(transfer, tmp_path)
         persons = {r["name"]: r for r in csv.DictReader(fh)}
     assert persons["李建华"]["merged_from"] == "person/相山区/李建华"
     assert persons["李建华"]["jurisdictions"] == "烈山区|相山区"
+
+
+def test_the_tenures_and_posts_tables_hold_the_rdf_spells(transfer, tmp_path):
+    _, out = transfer
+    done = _kg("export", str(out), "--to", "parquet", "-o", str(tmp_path / "tables"))
+    assert done.returncode == 0, done.stderr
+    g = Graph()
+    g.parse(out / "graph.ttl")
+    label = {m: str(g.value(g.value(m, ORG.role), RDFS.label)) for m in g.subjects(RDF.type, ORG.Membership)}
+    rdf = {(str(g.value(m, ORG.member)), role, str(g.value(m, KG.firstSeen)), str(g.value(m, KG.lastSeen)),
+            int(g.value(m, KG.observations))) for m, role in label.items()}
+    tenures = str(tmp_path / "tables" / "tenures.parquet")
+    rows = duckdb.connect().execute(f"SELECT person_key, title, first_seen, last_seen, observations FROM '{tenures}'")
+    table = [(str(iri(k)), t, str(f), str(last), n) for k, t, f, last, n in rows.fetchall()]
+    assert len(table) == len(label) and set(table) == rdf
+    posts = str(tmp_path / "tables" / "posts.parquet")
+    con = duckdb.connect()
+    spans = {(k, o, t): (f, last) for k, o, t, f, last in
+             con.execute(f"SELECT person_key, organisation_key, title, first_seen, last_seen FROM '{tenures}'").fetchall()}
+    # each report of a post carries its tenure's dates; a later report may name it as a former post
+    # (原相山区副区长), so a report is dated on or after its tenure's start, not always before its end
+    reports = con.execute(f"SELECT person_key, organisation_key, title, article_date, first_seen, last_seen "
+                          f"FROM '{posts}'").fetchall()
+    assert sum(1 for *_, day, _, _ in reports if day) > 0
+    for k, o, t, day, first, last in reports:
+        assert spans[k, o, post_title(t)] == (first, last)
+        assert not day or str(first) <= day
+    articles = str(tmp_path / "tables" / "articles.parquet")
+    [[n]] = duckdb.connect().execute(f"SELECT count(*) FROM '{articles}' WHERE date IS NOT NULL").fetchall()
+    assert n == sum(1 for _ in g.subjects(RDF.type, SDO.NewsArticle))
 
 
 def test_a_notice_s_biography_reaches_the_person_table(tmp_path):

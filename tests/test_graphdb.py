@@ -173,8 +173,21 @@ def test_parquet_queried_with_duckdb(exported, graph):
     assert typed == "DOUBLE"
 
 
+
+def test_the_articles_table_holds_every_article_with_its_reporters(exported, graph):
+    rows = duckdb.sql(f"SELECT id, file, date, reporters FROM '{exported / 'parquet' / 'articles.parquet'}'").fetchall()
+    articles = {n.removeprefix("article/"): d for n, d in graph.nodes(data=True) if d["kind"] == "article"}
+    assert {r[0] for r in rows} == set(articles) and len(rows) == len(articles)
+    bylines = {}
+    for u, v, d in graph.edges(data=True):
+        if d["kind"] == "authored":
+            bylines.setdefault(u.removeprefix("article/"), set()).add(graph.nodes[v]["label"])
+    assert bylines and {r[0]: set(r[3].split("|")) for r in rows if r[3]} == bylines
+    assert all((f, day) == (articles[a]["file"], articles[a]["date"] or None) for a, f, day, _ in rows)
+
+
 def test_csv_tables_match_the_parquet(exported):
-    for name in ("entities", "posts", "mentions", "relations"):
+    for name in ("entities", "articles", "posts", "tenures", "mentions", "relations"):
         [[n]] = duckdb.sql(f"SELECT count(*) FROM '{exported / 'parquet' / (name + '.parquet')}'").fetchall()
         assert _rows(exported / "csv" / f"{name}.csv") == n
 
