@@ -9,7 +9,7 @@
     kg view DIR --focus NAME --hops 2 -o F one official's world as an HTML network
     kg view DIR --career NAME -o F         one person's posts on a time axis, with evidence
     kg validate DIR                        SHACL validation of DIR's RDF (pySHACL)
-    kg export DIR --to neo4j|gexf|csv|parquet|careers -o OUT   files for graph databases and tables
+    kg export DIR --to neo4j|gexf|csv|parquet|kuzu|careers -o OUT   files for graph databases and tables
     kg export DIR --to ftm|quickstatements [--wikidata MAP.tsv] -o OUT   FollowTheMoney, Wikidata P39
     kg review DIR [-o review.tsv]      same-person links to decide on; then kg build --merges review.tsv
 """
@@ -378,6 +378,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
         elif args.to in ("ftm", "quickstatements"):
             written = _export_careers_standard(args, graph, out, wikidata)
+        elif args.to == "kuzu":
+            try:
+                import kuzu  # noqa: F401  (an optional extra)
+
+                from .kuzu_db import write_kuzu
+            except ImportError:
+                print("kg export: --to kuzu needs the kuzu package: pip install 'kg[kuzu]'", file=sys.stderr)
+                return EXIT_USAGE
+            written = write_kuzu(graph, out)
         else:
             written = graphdb.FORMATS[args.to](graph, out)
     except OSError as err:
@@ -506,11 +515,12 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_serve)
 
     x = sub.add_parser("export", help="files for graph databases, tables and data standards: neo4j, gexf, csv, "
-                                      "parquet, careers, ftm, quickstatements")
+                                      "parquet, kuzu, careers, ftm, quickstatements")
     x.add_argument("target", help="a build folder (its graph.json is read)")
     x.add_argument("--to", required=True,
-                   choices=["neo4j", "gexf", "csv", "parquet", "careers", "ftm", "quickstatements"],
+                   choices=["neo4j", "gexf", "csv", "parquet", "kuzu", "careers", "ftm", "quickstatements"],
                    help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables; "
+                        "kuzu: a ready Kùzu database; "
                         "careers: person and spell tables (CSV + Parquet, docs/careers.md); "
                         "ftm: FollowTheMoney entities (Aleph); quickstatements: Wikidata P39 (position held)")
     x.add_argument("-o", "--output", required=True, help="the folder to write into")

@@ -102,6 +102,48 @@ def test_kuzu_counts_equal_the_graph(kuzu_db, graph):
     assert (nodes, edges) == (graph.number_of_nodes(), graph.number_of_edges())
 
 
+@pytest.fixture(scope="module")
+def kuzu_export(out_dir, tmp_path_factory):
+    """The database `kg export --to kuzu` writes, opened read-only as a user would."""
+    folder = tmp_path_factory.mktemp("kuzu-export") / "db"
+    assert main(["export", str(out_dir), "--to", "kuzu", "-o", str(folder)]) == 0
+    return kuzu.Connection(kuzu.Database(str(folder), read_only=True))
+
+
+def test_the_kuzu_export_counts_each_kind_and_relationship_as_the_graph(kuzu_export, graph):
+    nodes = {kind: n for kind, n in _query(kuzu_export, "MATCH (n) RETURN label(n), count(n)")}
+    edges = {kind: n for kind, n in _query(kuzu_export, "MATCH ()-[r]->() RETURN label(r), count(r)")}
+    kinds, rels = {}, {}
+    for _, d in graph.nodes(data=True):
+        kinds[d["kind"].title()] = kinds.get(d["kind"].title(), 0) + 1
+    for *_, d in graph.edges(data=True):
+        rels[d["kind"].upper()] = rels.get(d["kind"].upper(), 0) + 1
+    assert {k.lower(): n for k, n in nodes.items()} == {k.lower(): n for k, n in kinds.items()}
+    assert edges == rels
+    # arrays are Kùzu lists, not joined strings
+    [[articles]] = _query(kuzu_export, "MATCH (p:Person {label: '刘明'}) RETURN p.articles")
+    assert isinstance(articles, list) and set(articles) == set(graph.nodes["person/烈山区/刘明"]["articles"])
+
+
+def test_a_persons_posts_with_the_dates_of_their_reports_from_the_kuzu_export(kuzu_export, graph):
+    rows = _query(kuzu_export, """
+        MATCH (p:Person {label: '孙露露'})-[h:HOLDS]->(o:Organization), (a:Article {id: 'article/' + h.article})
+        RETURN o.label, h.title, a.date, h.sentence ORDER BY o.label, h.title""")
+    expected = sorted((graph.nodes[v]["label"], d["title"], graph.nodes[f"article/{d['article']}"]["date"],
+                       d["sentence"])
+                      for u, v, d in graph.edges(data=True)
+                      if d["kind"] == "holds" and graph.nodes[u]["label"] == "孙露露")
+    assert sorted(tuple(r) for r in rows) == expected
+    assert {(r[0], r[1]) for r in rows} == {("烈山区委", "副书记"), ("烈山区人民政府", "区长")}
+    assert all(r[2] for r in rows) and all("孙露露" in r[3] for r in rows)
+
+
+def test_kuzu_export_refuses_a_folder_that_is_not_empty(out_dir, tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
+    assert main(["export", str(out_dir), "--to", "kuzu", "-o", str(tmp_path)]) != 0
+    assert "not empty" in capsys.readouterr().err and (tmp_path / "keep.txt").exists()
+
+
 def test_kuzu_officials_of_a_district(kuzu_db):
     rows = _query(kuzu_db, """
         MATCH (p:Person)-[h:HOLDS]->(o:Organization)-[:PART_OF]->(d:Place {label: '烈山区'})
