@@ -50,14 +50,15 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
 
 
 def write_kuzu(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
-    """The database in ``out`` (which must not exist yet or be empty), loaded with Kùzu's ``COPY``."""
+    """The database at ``out`` (Kùzu keeps it in one file; ``out`` must not exist yet, or be an
+    empty folder), loaded with Kùzu's ``COPY``."""
     import duckdb
     import kuzu
 
-    if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty; Kùzu writes a new database")
+    if out.is_file() or (out.is_dir() and any(out.iterdir())):
+        raise FileExistsError(f"{out} exists and is not empty; Kùzu writes a new database")
     if out.exists():
-        out.rmdir()  # Kùzu creates the database's folder itself
+        out.rmdir()  # Kùzu creates the database file itself
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="kg-kuzu-"))
     try:
