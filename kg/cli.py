@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -311,6 +312,15 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_sources(target: str) -> dict[str, str]:
+    """How each article's date was found, from the build's report.json (graph.json lacks it);
+    empty when the target is a bare graph.json."""
+    report = Path(target) / "report.json"
+    if not report.is_file():
+        return {}
+    return {a["id"]: a.get("date_from") or "" for a in json.loads(report.read_text(encoding="utf-8")).get("articles", [])}
+
+
 def _build_graph_json(target: str, command: str):
     """The networkx graph a build wrote (its graph.json) and EXIT_OK, or None and the exit status
     after saying why not."""
@@ -374,8 +384,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             from .career_tables import write_careers
 
             written = write_careers(graph, out, safe_formulas=args.safe_formulas)
-        elif args.to in ("csv", "neo4j"):
-            written = graphdb.FORMATS[args.to](graph, out, safe_formulas=args.safe_formulas)
+        elif args.to == "csv":
+            written = graphdb.write_tables_csv(graph, out, safe_formulas=args.safe_formulas,
+                                               date_sources=_date_sources(args.target))
+        elif args.to == "parquet":
+            written = graphdb.write_tables_parquet(graph, out, date_sources=_date_sources(args.target))
+        elif args.to == "neo4j":
+            written = graphdb.write_neo4j(graph, out, safe_formulas=args.safe_formulas)
         elif args.to in ("ftm", "quickstatements"):
             written = _export_careers_standard(args, graph, out, wikidata)
         elif args.to == "kuzu":

@@ -184,7 +184,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path) -> list[Path]:
 TABLE_COLUMNS = {
     "entities": ["key", "iri", "kind", "label", "aliases", "mentions", "level", "adcode", "lat", "lon", "organ",
                  "parent", "jurisdiction"],
-    "articles": ["id", "file", "headline", "date", "reporters"],
+    "articles": ["id", "file", "headline", "date", "date_source", "reporters"],
     # the dates are those of the post's tenure: the tenures row of the same person, body and title
     # (代理区长 is the tenure of 代区长)
     "posts": ["person", "person_key", "title", "organisation", "organisation_key", "jurisdiction", "article", "file",
@@ -198,9 +198,12 @@ TABLE_COLUMNS = {
 }
 
 
-def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
+def tables(graph: nx.MultiDiGraph, date_sources: dict[str, str] | None = None) -> dict[str, list[list]]:
     """The graph as flat tables (rows of the columns in ``TABLE_COLUMNS``); the tenures are
-    ``kg.career_tables.spell_rows``, the spells that ``--to careers`` writes."""
+    ``kg.career_tables.spell_rows``, the spells that ``--to careers`` writes. ``date_sources``
+    maps an article id to how its date was found (the ``date_from`` of the build's report.json,
+    which graph.json does not carry)."""
+    date_sources = date_sources or {}
     nodes = graph.nodes
     out: dict[str, list[list]] = {name: [] for name in TABLE_COLUMNS}
     spells = spell_rows(graph)
@@ -216,8 +219,9 @@ def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
             reporters[u].append(nodes[v].get("label"))
     for n, d in sorted(graph.nodes(data=True)):
         if d.get("kind") == "article":
-            out["articles"].append([(d.get("articles") or [n.removeprefix("article/")])[0], d.get("file"),
-                                    d.get("headline"), d.get("date") or None, "|".join(sorted(reporters[n]))])
+            aid = (d.get("articles") or [n.removeprefix("article/")])[0]
+            out["articles"].append([aid, d.get("file"), d.get("headline"), d.get("date") or None,
+                                    date_sources.get(aid) or None, "|".join(sorted(reporters[n]))])
     for n, d in sorted(graph.nodes(data=True)):
         if d.get("kind") in ("article", "source"):
             continue
@@ -248,11 +252,12 @@ def tables(graph: nx.MultiDiGraph) -> dict[str, list[list]]:
     return out
 
 
-def write_tables_csv(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False) -> list[Path]:
-    """One CSV a table; ``safe_formulas`` as for ``write_neo4j``."""
+def write_tables_csv(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False,
+                     date_sources: dict[str, str] | None = None) -> list[Path]:
+    """One CSV a table; ``safe_formulas`` as for ``write_neo4j``, ``date_sources`` as for ``tables``."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in tables(graph).items():
+    for name, rows in tables(graph, date_sources).items():
         path = out / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv_writer(fh, safe_formulas)
@@ -267,14 +272,14 @@ PARQUET_TYPES = {"mentions": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "start"
                  "appointed": "DATE", "removed": "DATE"}
 
 
-def write_tables_parquet(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
+def write_tables_parquet(graph: nx.MultiDiGraph, out: Path, date_sources: dict[str, str] | None = None) -> list[Path]:
     """The same tables as Parquet, typed (written by DuckDB, which reads them back as well)."""
     import duckdb
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
     con = duckdb.connect()
-    for name, rows in tables(graph).items():
+    for name, rows in tables(graph, date_sources).items():
         columns = TABLE_COLUMNS[name]
         typed = ", ".join(f"{quote_identifier(c)} {PARQUET_TYPES.get(c, 'VARCHAR')}" for c in columns)
         con.execute(f"CREATE TABLE {name} ({typed})")

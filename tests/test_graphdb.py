@@ -217,7 +217,8 @@ def test_parquet_queried_with_duckdb(exported, graph):
 
 
 def test_the_articles_table_holds_every_article_with_its_reporters(exported, graph):
-    rows = duckdb.sql(f"SELECT id, file, date, reporters FROM '{exported / 'parquet' / 'articles.parquet'}'").fetchall()
+    rows = duckdb.sql(f"SELECT id, file, date, reporters, date_source FROM '{exported / 'parquet' / 'articles.parquet'}'"
+                      ).fetchall()
     articles = {n.removeprefix("article/"): d for n, d in graph.nodes(data=True) if d["kind"] == "article"}
     assert {r[0] for r in rows} == set(articles) and len(rows) == len(articles)
     bylines = {}
@@ -225,7 +226,9 @@ def test_the_articles_table_holds_every_article_with_its_reporters(exported, gra
         if d["kind"] == "authored":
             bylines.setdefault(u.removeprefix("article/"), set()).add(graph.nodes[v]["label"])
     assert bylines and {r[0]: set(r[3].split("|")) for r in rows if r[3]} == bylines
-    assert all((f, day) == (articles[a]["file"], articles[a]["date"] or None) for a, f, day, _ in rows)
+    assert all((f, day) == (articles[a]["file"], articles[a]["date"] or None) for a, f, day, *_ in rows)
+    # the seeds' dates are read from datelines (月日, no year), and an undated report has no source
+    assert {(bool(day), how) for _, _, day, _, how in rows} == {(True, "dateline"), (False, None)}
 
 
 def test_csv_tables_match_the_parquet(exported):
