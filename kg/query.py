@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import functools
 import io
 import json
 import os
 import re
 import secrets
 import shutil
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -388,19 +390,23 @@ def tsv_results(answer: Answer) -> str:
     return "\n".join(lines) + "\n"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table repeats its values (ranks, dates, names) row after row
 def _width(text: str) -> int:
-    import unicodedata
-
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _table(names: list[str], rows: list[list[str]]) -> str:
-    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    cells = [names, *rows]
+    sizes = [[_width(c) for c in row] for row in cells]
+    widths = [max(column) for column in zip(*sizes, strict=True)]
 
-    def line(cells):
-        return " | ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+    def line(row, size):
+        return " | ".join(c + " " * (w - s) for c, s, w in zip(row, size, widths, strict=True)).rstrip()
 
-    out = [line(names), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
+    out = [line(names, sizes[0]), "-+-".join("-" * w for w in widths)]
+    out += [line(r, s) for r, s in zip(rows, sizes[1:], strict=True)]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
