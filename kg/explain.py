@@ -7,8 +7,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import lexicon
 from .publish import BuildError, check
 from .vocab import KGR
+
+
+def describe_rule(rule: str, lang: str = "en") -> str:
+    """What the rule that made a relation means, in words a reader of the evidence understands
+    (``kg/lexicon/rules.tsv``), or the rule's id where the table has no row for it."""
+    for row in lexicon.table("rules.tsv"):
+        if rule == row["rule"] or row["rule"].endswith("-") and rule.startswith(row["rule"]):
+            return row[lang]
+    return rule
 
 
 class ExplainError(Exception):
