@@ -84,7 +84,8 @@ def data_iri(path: str) -> str | None:
         return None
     try:
         # http.server reads the request line as Latin-1: a client that sent the IRI's UTF-8 as it
-        # is (no percent-encoding) gets its characters back this way
+        # is (no percent-encoding) gets its characters back this way (but for the ones with a byte
+        # that str.split() takes for a space, 0x85 or 0xA0: http.server refuses their request line)
         raw = path[1:].encode("latin-1").decode("utf-8")
         decoded = urllib.parse.unquote(raw, errors="strict")
     except (UnicodeEncodeError, UnicodeDecodeError):
