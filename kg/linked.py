@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .export import _iri_path
-from .query import PREFIXES, load_store
+from .query import PREFIXES, UnreadableRDF, load_store
 from .vocab import KG, KGR
 
 BASE = str(KGR)[: -len("id/")]  # https://w3id.org/kg-news/
@@ -38,7 +38,10 @@ def load_build(target: Path) -> ox.Store:
     store = load_store(target)
     ontology = target / "ontology.ttl" if target.is_dir() else None
     if ontology is not None and ontology.is_file():
-        store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY))
+        try:
+            store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY))
+        except (SyntaxError, ValueError, OSError) as err:  # a damaged build: kg build makes it again
+            raise UnreadableRDF(f"{ontology}: cannot be read as TURTLE: {' '.join(str(err).split())}") from err
     return store
 
 

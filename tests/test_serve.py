@@ -660,9 +660,31 @@ def test_default_graph_uri_is_honoured_on_get_and_post(linked_server):
     status, _, body = _ask(linked_server.port, "POST", body=articles.encode("utf-8"),
                            headers={"Content-Type": "application/sparql-query"}, query=None)
     assert status == 200 and len(_bindings(body, "a")) > 30
+    # a query sent as the body: the protocol's other parameters are in the URL
+    conn = http.client.HTTPConnection("127.0.0.1", linked_server.port, timeout=30)
+    try:
+        conn.request("POST", "/sparql?" + urllib.parse.urlencode({"default-graph-uri": article_graph}),
+                     body=articles.encode("utf-8"), headers={"Content-Type": "application/sparql-query"})
+        resp = conn.getresponse()
+        assert resp.status == 200 and len(_bindings(resp.read().decode("utf-8"), "a")) == 1
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
 def test_a_graph_parameter_that_is_no_iri_is_a_400_naming_it(linked_server, name):
     status, body = _get_with(linked_server.port, {"query": PEOPLE, name: "not an iri"})
     assert status == 400 and body.startswith(name)
+
+
+def test_kg_serve_on_a_build_whose_ontology_is_damaged_exits_6(out_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "out"
+    shutil.copytree(out_dir, copy, ignore=shutil.ignore_patterns(".cache", ".kg-store"))
+    size = (copy / "ontology.ttl").stat().st_size
+    (copy / "ontology.ttl").write_bytes(b"<" * size)  # the size the manifest lists, so only parsing finds it
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(copy), "--port", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 6
+    assert done.stderr.startswith(f"kg serve: {copy / 'ontology.ttl'}: cannot be read") and done.stderr.count("\n") == 1
