@@ -688,3 +688,21 @@ def test_kg_serve_on_a_build_whose_ontology_is_damaged_exits_6(out_dir, tmp_path
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 6
     assert done.stderr.startswith(f"kg serve: {copy / 'ontology.ttl'}: cannot be read") and done.stderr.count("\n") == 1
+
+
+def test_every_node_of_the_build_resolves_at_its_path(linked_server):
+    """Each IRI under /id/ maps to a path that maps back to it, and describes as RDF and a page:
+    no kind of node (article, evidence, membership, a key with %23) is left without one."""
+    from kg.linked import BASE as SERVED_BASE
+    from kg.linked import data_iri, describe, local_path, render_page, serialize
+
+    store = linked_server.store
+    nodes = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None)
+                    if isinstance(q.subject, type(q.predicate)) and q.subject.value.startswith(SERVED_BASE + "id/")})
+    assert len(nodes) > 300 and any("%23" in iri for iri in nodes)
+    for iri in nodes:
+        assert data_iri(local_path(iri)) == iri
+        triples = describe(store, iri)
+        assert triples, iri
+        assert f"<p class=\"iri\">{iri}</p>" in render_page(triples, iri).decode("utf-8")
+        assert Graph().parse(data=serialize(triples, "text/turtle").decode("utf-8"), format="turtle")
