@@ -267,7 +267,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self._cors_headers()
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _error(self, status: int, message: str, extra: dict | None = None) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain", extra)
@@ -356,7 +357,15 @@ class Handler(BaseHTTPRequestHandler):
                 return HTTPStatus.OK, media, linked.render_page(triples, iri)
             return HTTPStatus.OK, media, linked.serialize(triples, media)
 
-        self._run(work, {"Vary": "Accept", "Link": ", ".join(links)})
+        self._run(work, {"Vary": "Accept"}, {"Link": ", ".join(links)})
+
+    def do_HEAD(self):  # linked-data clients ask for the headers (type, Link) before the body
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/sparql" and "query" in urllib.parse.parse_qs(url.query):
+            if self._admitted():
+                self._error(HTTPStatus.METHOD_NOT_ALLOWED, "a query is asked with GET or POST", {"Allow": "GET, POST"})
+            return
+        self.do_GET()
 
     def do_POST(self):
         if not self._admitted():
@@ -408,10 +417,13 @@ class Handler(BaseHTTPRequestHandler):
         accept = self.headers.get("Accept") or ""
         self._run(lambda store: _evaluate(store, text, accept, dataset))
 
-    def _run(self, work, headers: dict | None = None) -> None:
+    def _run(self, work, headers: dict | None = None, found: dict | None = None) -> None:
+        """``work`` run in a worker and answered, with ``headers``, and ``found`` on a 200 only."""
         answer = self.server.run(work, self.connection)
         if answer is not None:
             status, media, body, extra = answer
+            if status == HTTPStatus.OK:
+                headers = {**(headers or {}), **(found or {})}
             self._send(status, body, media, {**(headers or {}), **extra})
 
 

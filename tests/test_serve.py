@@ -706,3 +706,18 @@ def test_every_node_of_the_build_resolves_at_its_path(linked_server):
         assert triples, iri
         assert f"<p class=\"iri\">{iri}</p>" in render_page(triples, iri).decode("utf-8")
         assert Graph().parse(data=serialize(triples, "text/turtle").decode("utf-8"), format="turtle")
+
+
+def test_head_gives_a_node_s_headers_and_no_body(linked_server, official):
+    iri, _, _ = official
+    conn = http.client.HTTPConnection("127.0.0.1", linked_server.port, timeout=30)
+    try:
+        conn.request("HEAD", _path(iri), headers={"Accept": "text/turtle"})
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.headers.get_content_type() == "text/turtle"
+        assert int(resp.headers["Content-Length"]) > 0 and 'rel="canonical"' in resp.headers["Link"]
+        assert resp.read() == b""
+    finally:
+        conn.close()
+    status, headers, _ = _fetch(linked_server.port, _path(iri) + "%E4%B9%99", "text/turtle")
+    assert status == 404 and "Link" not in headers
