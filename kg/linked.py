@@ -8,6 +8,7 @@ what a server on any host and port answers names the same things.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from functools import lru_cache
 from importlib import resources
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .export import _iri_path
+from .export import JsonLdCompactor, _iri_path, jsonld_context
 from .query import PREFIXES, UnreadableRDF, load_store
 from .vocab import KG, KGR
 
@@ -150,7 +151,14 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple] | None:
 
 
 def serialize(triples: list[ox.Triple], media: str) -> bytes:
+    """Turtle and N-Triples by Oxigraph; JSON-LD compacted with kg's published context, as
+    ``graph.jsonld`` is (``label``, ``holds`` …), which Oxigraph's writer cannot do."""
     fmt = RDF_TYPES[media]
+    if fmt == ox.RdfFormat.JSON_LD:
+        context = jsonld_context()["@context"]
+        ordered = sorted(((t.subject, t.predicate, t.object) for t in triples), key=lambda t: (str(t[0]), str(t[1])))
+        doc = {"@context": context, "@graph": list(JsonLdCompactor(context).nodes(ordered))}
+        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
     return ox.serialize(triples, format=fmt, prefixes=SERIALIZE_PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
 
 

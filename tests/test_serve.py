@@ -608,10 +608,11 @@ def test_the_service_description_names_the_endpoint(linked_server):
     from rdflib import RDF, URIRef
 
     port = linked_server.port
-    for accept in (None, "text/turtle"):
+    for accept, media, fmt in ((None, "text/turtle", "turtle"), ("text/turtle", "text/turtle", "turtle"),
+                               ("application/ld+json", "application/ld+json", "json-ld")):
         status, headers, body = _fetch(port, "/sparql", accept)
-        assert status == 200 and headers.get_content_type() == "text/turtle"
-        g = Graph().parse(data=body, format="turtle")
+        assert status == 200 and headers.get_content_type() == media
+        g = Graph().parse(data=body, format=fmt)
         (service,) = g.subjects(RDF.type, URIRef(SD + "Service"))
         assert g.value(service, URIRef(SD + "endpoint")) == URIRef(f"http://127.0.0.1:{port}/sparql")
         assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in g
