@@ -343,10 +343,10 @@ class Handler(BaseHTTPRequestHandler):
         if media is None:
             return self._not_acceptable(linked.PAGE_TYPES)
         here = linked.local_path(iri)
-        # the same description in every form, at this address: RFC 8288 alternates by type
-        # a header is ASCII: the IRI as its URI (RFC 3987 §3.1), which w3id.org redirects to a server
-        links = [f'<{linked.BASE.rstrip("/")}{here}>; rel="canonical"'] + [f'<{here}>; rel="alternate"; type="{m}"'
-                                                  for m in linked.PAGE_TYPES if m != media]
+        # canonical: the w3id IRI, as its URI (RFC 3987 §3.1: a header is ASCII); alternates
+        # (RFC 8288): the same description in the other forms, at this same address
+        links = [f'<{linked.BASE.rstrip("/")}{here}>; rel="canonical"']
+        links += [f'<{here}>; rel="alternate"; type="{m}"' for m in linked.PAGE_TYPES if m != media]
         links.append('</sparql>; rel="http://www.w3.org/ns/sparql-service-description#endpoint"')
 
         def work(store):
