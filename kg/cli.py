@@ -181,8 +181,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .linked import load_build
     from .publish import BuildError
-    from .query import QueryError, load_store
+    from .query import QueryError
     from .serve import is_loopback, make_server
 
     token = os.environ.get("KG_SERVE_TOKEN") or None
@@ -199,7 +200,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         # in memory, not from kg query's on-disk index: the server loads once and then answers
         # every query 2-5x faster from memory, and its forked workers close every inherited file
-        store = load_store(Path(args.target))
+        store = load_build(Path(args.target))  # with its ontology.ttl, which /ns serves
         server = make_server(store, args.host, args.port, cors=args.cors, token=token, timeout=args.timeout,
                              max_queries=args.max_queries, allow_hosts=args.allow_host)
     except BuildError as err:

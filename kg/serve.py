@@ -1,6 +1,8 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build, for YASGUI, SPARQLWrapper,
 curl and any other standard client: ``GET /sparql?query=…`` or ``POST /sparql`` (the query as
-``application/sparql-query`` or as the form field ``query``), answers negotiated by ``Accept``.
+``application/sparql-query`` or as the form field ``query``), answers negotiated by ``Accept``;
+``GET /sparql`` without a query is the endpoint's Service Description. kg's IRIs resolve here too
+(``/ns``, ``/id/<kind>/<key>``: kg/linked.py).
 
 It is meant for one machine: queries that call SERVICE are refused (Oxigraph would fetch any IRI
 they name), browsers reach it only from ``--cors`` origins and only under a name it is bound to
@@ -25,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
+from . import linked
 from .query import PREFIXES, ServiceRefused, refuse_service
 
 RESULT_TYPES = {  # SELECT and ASK answers, first is the default
@@ -63,11 +66,12 @@ def is_loopback(host: str) -> bool:
         return False  # a name: it may resolve to any interface
 
 
-def _evaluate(store: ox.Store, text: str, accept: str) -> tuple[int, str, bytes]:
-    """What the worker computes: a status, a media type and the body."""
+def _evaluate(store: ox.Store, text: str, accept: str, dataset: dict | None = None) -> tuple[int, str, bytes]:
+    """What the worker computes: a status, a media type and the body. ``dataset`` is the
+    protocol's (``default_graph``, ``named_graphs``), which takes the place of the store's."""
     try:
         refuse_service(text)
-        result = store.query(text, prefixes=PREFIXES)
+        result = store.query(text, prefixes=PREFIXES, **(dataset or {}))
         if isinstance(result, ox.QueryTriples):
             media = _negotiate(accept, GRAPH_TYPES)
             return HTTPStatus.OK, media, ox.serialize(result, format=GRAPH_TYPES[media])
@@ -127,22 +131,23 @@ class SparqlServer(ThreadingHTTPServer):
         except ValueError:
             return False
 
-    def run(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
-        """Run one query in a forked worker (it shares the loaded store copy-on-write), killed at the
-        deadline or when its client hangs up (then None: no one to answer), so a runaway query
-        cannot keep a core busy."""
+    def run(self, work, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
+        """Run ``work(store)`` (a query, a description: it returns status, media type and body) in a
+        forked worker (it shares the loaded store copy-on-write), killed at the deadline or when
+        its client hangs up (then None: no one to answer), so a runaway query cannot keep a core
+        busy; and the server's threads never query the store while another forks."""
         if not self.slots.acquire(blocking=False):
             return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
                     f"{self.max_queries} queries are running already; try again\n".encode(), {"Retry-After": "1"})
         try:
-            return self._fork(text, accept, client)
+            return self._fork(work, client)
         except OSError as err:  # no memory or process slot for a worker: the client may try later
             return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
                     f"cannot start a worker: {err.strerror or err}\n".encode(), {"Retry-After": "1"})
         finally:
             self.slots.release()
 
-    def _fork(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
+    def _fork(self, work, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
         read_end, write_end = os.pipe()
         try:
             pid = os.fork()
@@ -157,7 +162,7 @@ class SparqlServer(ThreadingHTTPServer):
                 # client hangs up, must end now, not when this worker does
                 os.closerange(3, write_end)
                 os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
-                code, media, body = _evaluate(self.store, text, accept)
+                code, media, body = work(self.store)
                 with os.fdopen(write_end, "wb") as out:
                     out.write(f"{int(code)} {media}\n".encode() + body)
                 status = 0
@@ -262,7 +267,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self._cors_headers()
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _error(self, status: int, message: str, extra: dict | None = None) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain", extra)
@@ -302,11 +308,64 @@ class Handler(BaseHTTPRequestHandler):
             return
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
-            return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
-        query = urllib.parse.parse_qs(url.query).get("query")
-        if not query:
-            return self._error(HTTPStatus.BAD_REQUEST, "give the query as ?query=…")
-        self._answer(query[0])
+            return self._dereference(url.path)
+        params = urllib.parse.parse_qs(url.query)
+        if "query" not in params:
+            if any(name in params for name in DATASET_PARAMS):
+                return self._error(HTTPStatus.BAD_REQUEST, "give the query as ?query=…")
+            return self._service_description()
+        self._answer(params["query"][0], params)
+
+    def _service_description(self) -> None:
+        """SPARQL 1.1 Service Description §2: the endpoint's IRI, dereferenced without a query."""
+        media = linked.negotiate(self.headers.get("Accept") or "", linked.RDF_TYPES)
+        if media is None:
+            return self._not_acceptable(linked.RDF_TYPES)
+        # the address the client reached, checked by _admitted: behind a proxy, the proxy's name
+        endpoint = f"http://{self.headers['Host'].strip()}/sparql"
+
+        def work(store):
+            triples = linked.service_description(store, endpoint, RESULT_TYPES, GRAPH_TYPES)
+            return HTTPStatus.OK, media, linked.serialize(triples, media)
+
+        self._run(work, {"Vary": "Accept"})
+
+    def _not_acceptable(self, offered) -> None:
+        self._error(HTTPStatus.NOT_ACCEPTABLE, "this resource is available as " + ", ".join(offered),
+                    {"Vary": "Accept"})
+
+    def _dereference(self, path: str) -> None:
+        """A kg IRI's description, by Accept: RDF, or a page for a browser."""
+        iri = linked.data_iri(path)
+        if iri is None:
+            return self._error(HTTPStatus.NOT_FOUND, "this server answers /sparql, /ns and /id/<kind>/<key>")
+        media = linked.negotiate(self.headers.get("Accept") or "", linked.PAGE_TYPES)
+        if media is None:
+            return self._not_acceptable(linked.PAGE_TYPES)
+        here = linked.local_path(iri)
+        # canonical: the w3id IRI, as its URI (RFC 3987 §3.1: a header is ASCII); alternates
+        # (RFC 8288): the same description in the other forms, at this same address
+        links = [f'<{linked.BASE.rstrip("/")}{here}>; rel="canonical"']
+        links += [f'<{here}>; rel="alternate"; type="{m}"' for m in linked.PAGE_TYPES if m != media]
+        links.append('</sparql>; rel="http://www.w3.org/ns/sparql-service-description#endpoint"')
+
+        def work(store):
+            triples = linked.describe(store, iri)
+            if triples is None:
+                return HTTPStatus.NOT_FOUND, "text/plain", f"{iri}: no such node in this build\n".encode()
+            if media == "text/html":
+                return HTTPStatus.OK, media, linked.render_page(triples, iri)
+            return HTTPStatus.OK, media, linked.serialize(triples, media)
+
+        self._run(work, {"Vary": "Accept"}, {"Link": ", ".join(links)})
+
+    def do_HEAD(self):  # linked-data clients ask for the headers (type, Link) before the body
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/sparql" and "query" in urllib.parse.parse_qs(url.query):
+            if self._admitted():
+                self._error(HTTPStatus.METHOD_NOT_ALLOWED, "a query is asked with GET or POST", {"Allow": "GET, POST"})
+            return
+        self.do_GET()
 
     def do_POST(self):
         if not self._admitted():
@@ -331,23 +390,52 @@ class Handler(BaseHTTPRequestHandler):
             return
         body = raw.decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        if kind == "application/sparql-query":
-            return self._answer(body)
+        if kind == "application/sparql-query":  # the protocol's other parameters are in the URL then
+            return self._answer(body, urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query))
         if kind == "application/x-www-form-urlencoded":
             form = urllib.parse.parse_qs(body)
             if "update" in form:
                 return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only")
             if "query" in form:
-                return self._answer(form["query"][0])
+                return self._answer(form["query"][0], form)
             return self._error(HTTPStatus.BAD_REQUEST, "give the query in the form field query")
         return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                            "send application/sparql-query or application/x-www-form-urlencoded")
 
-    def _answer(self, text: str) -> None:
-        answer = self.server.run(text, self.headers.get("Accept") or "", self.connection)
+    def _answer(self, text: str, params: dict) -> None:
+        """Run a query, on the dataset that ``default-graph-uri`` / ``named-graph-uri`` name if
+        any is given (SPARQL 1.1 Protocol §2.1.4: then they, not the store's graphs, are its dataset)."""
+        given = {name: params.get(name, []) for name in DATASET_PARAMS}
+        dataset = None
+        if any(given.values()):
+            try:
+                graphs = {name: [ox.NamedNode(v) for v in values] for name, values in given.items()}
+            except ValueError as err:
+                bad = next(name for name, values in given.items() for v in values if not _is_iri(v))
+                return self._error(HTTPStatus.BAD_REQUEST, f"{bad}: not an IRI ({err})")
+            dataset = {"default_graph": graphs["default-graph-uri"], "named_graphs": graphs["named-graph-uri"]}
+        accept = self.headers.get("Accept") or ""
+        self._run(lambda store: _evaluate(store, text, accept, dataset))
+
+    def _run(self, work, headers: dict | None = None, found: dict | None = None) -> None:
+        """``work`` run in a worker and answered, with ``headers``, and ``found`` on a 200 only."""
+        answer = self.server.run(work, self.connection)
         if answer is not None:
             status, media, body, extra = answer
-            self._send(status, body, media, extra)
+            if status == HTTPStatus.OK:
+                headers = {**(headers or {}), **(found or {})}
+            self._send(status, body, media, {**(headers or {}), **extra})
+
+
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878, **options) -> SparqlServer:

@@ -8,6 +8,7 @@ import http.client
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -135,6 +136,10 @@ def test_kg_serve_command_answers_over_http(out_dir):
         url = line.split()[2]
         _, body = _get(url, 'ASK { ?p rdfs:label "孙露露"@zh }')
         assert json.loads(body)["boolean"] is True
+        # the command loads the build's ontology.ttl, which /ns serves
+        with urllib.request.urlopen(url.replace("/sparql", "/ns"), timeout=30) as resp:
+            ontology = Graph().parse(data=resp.read().decode("utf-8"), format="turtle")
+        assert len(ontology) > 100
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -462,3 +467,258 @@ def test_a_body_shorter_than_its_content_length_times_out(store):
 def test_a_bad_or_missing_content_length(server, length, status):
     answer = _raw(server.port, _post_head(server.port, length) + b"ASK { ?s ?p ?o }")
     assert answer.split(b"\r\n", 1)[0] == status
+
+
+# -- linked data: kg's IRIs resolve, the service describes itself -------------------------------
+
+BASE = "https://w3id.org/kg-news/"
+ONTOLOGY = BASE + "ns"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.fixture(scope="module")
+def linked_server(out_dir):
+    """A server on the build as `kg serve` loads it: with ontology.ttl in a graph of its own."""
+    from kg.linked import load_build
+
+    with serving(load_build(out_dir)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def official(linked_server):
+    """A person of the seeds' build who holds a post, with the sentence that states it (chosen by
+    the store, not by name)."""
+    query = """SELECT ?p ?n ?s WHERE { ?p a schema:Person ; rdfs:label ?n ; org:holds ?post .
+                 ?post kg:evidence ?e . ?e kg:about ?p ; kg:sentence ?s } ORDER BY ?p ?s LIMIT 1"""
+    _, _, body = _ask(linked_server.port, query=query)
+    row = json.loads(body)["results"]["bindings"][0]
+    return row["p"]["value"], row["n"]["value"], row["s"]["value"]
+
+
+def _fetch(port: int, path: str, accept: str | None = None, host: str | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Host": host or f"127.0.0.1:{port}", **({"Accept": accept} if accept else {})}
+        conn.request("GET", path, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, resp.headers, resp.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def _path(iri: str) -> str:
+    assert iri.startswith(BASE)
+    return "/" + urllib.parse.quote(iri[len(BASE):], safe="/%")
+
+
+def test_ns_is_the_ontology_in_turtle(linked_server):
+    from rdflib import OWL, RDF, URIRef
+
+    status, headers, body = _fetch(linked_server.port, "/ns", "text/turtle")
+    assert status == 200 and headers.get_content_type() == "text/turtle"
+    g = Graph().parse(data=body, format="turtle")
+    assert (URIRef(ONTOLOGY), RDF.type, OWL.Ontology) in g
+    assert (URIRef(BASE + "ns#Evidence"), RDF.type, OWL.Class) in g
+    assert (URIRef(BASE + "ns#Initiative"), RDF.type, OWL.Class) in g
+
+
+def test_the_ontology_is_a_named_graph_and_leaves_the_default_graph_alone(linked_server):
+    def ask(query):
+        return json.loads(_ask(linked_server.port, query=query)[2])["boolean"]
+
+    assert ask(f"ASK {{ GRAPH <{ONTOLOGY}> {{ kg:Evidence a owl:Class }} }}".replace(
+        "owl:Class", "<http://www.w3.org/2002/07/owl#Class>"))
+    assert not ask("ASK { kg:Evidence ?p ?o }")
+
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                                         ("application/n-triples", "nt")])
+def test_a_person_dereferences_as_rdf(linked_server, official, accept, fmt):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    iri, name, sentence = official
+    status, headers, body = _fetch(linked_server.port, _path(iri), accept)
+    assert status == 200, body
+    assert headers.get_content_type() == accept
+    assert "Accept" in headers.get_all("Vary")
+    assert 'rel="canonical"' in headers["Link"] and _path(iri) in headers["Link"]
+    g = Graph().parse(data=body, format=fmt)
+    assert (URIRef(iri), RDFS.label, Literal(name, lang="zh")) in g
+    # the evidence of its post comes with it: the sentence, and the offsets into the file
+    evidence = [e for e, _, s in g.triples((None, URIRef(BASE + "ns#sentence"), None)) if str(s) == sentence]
+    assert evidence and g.value(evidence[0], URIRef(BASE + "ns#beginIndex")) is not None
+
+
+def test_a_person_page_for_a_browser(linked_server, official):
+    iri, name, sentence = official
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Firefox sends
+    status, headers, body = _fetch(linked_server.port, _path(iri), accept)
+    assert status == 200 and headers.get_content_type() == "text/html"
+    assert f"<h1>{name}</h1>" in body and sentence in body
+    # its post links to the post's own page, on this server
+    post_links = re.findall(r'href="(/id/post/[^"]+)"', body)
+    assert post_links
+    assert _fetch(linked_server.port, post_links[0], "text/html")[0] == 200
+
+
+def test_the_served_iri_maps_onto_the_data_iri_whatever_the_host(linked_server, official):
+    from rdflib import URIRef
+
+    iri, _, _ = official
+    # under another name than the address, and with the path's escapes in lower case as curl sends them
+    status, _, body = _fetch(linked_server.port, re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), _path(iri)),
+                             "application/n-triples",
+                             host=f"localhost:{linked_server.port}")
+    assert status == 200, body
+    assert (URIRef(iri), None, None) in Graph().parse(data=body, format="nt")
+
+
+def test_the_page_escapes_what_the_text_holds(linked_server, official):
+    import pyoxigraph as ox
+
+    from kg.linked import describe, render_page
+
+    iri, _, _ = official
+    triples = describe(linked_server.store, iri)
+    triples.append(ox.Triple(ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+                             ox.Literal("<script>alert(1)</script>")))
+    page = render_page(triples, iri).decode("utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_type_the_server_cannot_produce_is_406_and_an_unknown_node_404(linked_server, official):
+    iri, _, _ = official
+    status, headers, _ = _fetch(linked_server.port, _path(iri), "image/png")
+    assert status == 406 and "Accept" in headers.get_all("Vary")
+    assert _fetch(linked_server.port, _path(iri) + "%E4%B9%99", "text/turtle")[0] == 404
+    assert _fetch(linked_server.port, "/id/", "text/turtle")[0] == 404
+
+
+def test_q_values_decide(linked_server, official):
+    iri, _, _ = official
+    _, headers, _ = _fetch(linked_server.port, _path(iri), "text/html;q=0.5, application/ld+json")
+    assert headers.get_content_type() == "application/ld+json"
+    _, headers, _ = _fetch(linked_server.port, _path(iri), "text/turtle;q=0, */*;q=0.1")
+    assert headers.get_content_type() == "application/ld+json"
+
+
+def test_the_service_description_names_the_endpoint(linked_server):
+    from rdflib import RDF, URIRef
+
+    port = linked_server.port
+    for accept, media, fmt in ((None, "text/turtle", "turtle"), ("text/turtle", "text/turtle", "turtle"),
+                               ("application/ld+json", "application/ld+json", "json-ld")):
+        status, headers, body = _fetch(port, "/sparql", accept)
+        assert status == 200 and headers.get_content_type() == media
+        g = Graph().parse(data=body, format=fmt)
+        (service,) = g.subjects(RDF.type, URIRef(SD + "Service"))
+        assert g.value(service, URIRef(SD + "endpoint")) == URIRef(f"http://127.0.0.1:{port}/sparql")
+        assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in g
+        assert (service, URIRef(SD + "resultFormat"), URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in g
+        dataset = g.value(service, URIRef(SD + "defaultDataset"))
+        assert g.value(dataset, URIRef(SD + "defaultGraph")) is not None
+        names = {g.value(n, URIRef(SD + "name")) for n in g.objects(dataset, URIRef(SD + "namedGraph"))}
+        assert URIRef(ONTOLOGY) in names and len(names) > 30
+
+
+def _bindings(body: str, var: str) -> list[str]:
+    return [b[var]["value"] for b in json.loads(body)["results"]["bindings"]]
+
+
+def _get_with(port: int, params: dict) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/sparql?" + urllib.parse.urlencode(params, doseq=True))
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def test_named_graph_uri_is_honoured(linked_server):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    status, body = _get_with(linked_server.port, {"query": query})
+    assert status == 200 and len(_bindings(body, "g")) > 30
+    status, body = _get_with(linked_server.port, {"query": query, "named-graph-uri": ONTOLOGY})
+    assert status == 200 and _bindings(body, "g") == [ONTOLOGY]
+    # the protocol's dataset replaces the store's: no default-graph-uri, an empty default graph
+    status, body = _get_with(linked_server.port, {"query": PEOPLE, "named-graph-uri": ONTOLOGY})
+    assert status == 200 and _bindings(body, "n") == []
+
+
+def test_default_graph_uri_is_honoured_on_get_and_post(linked_server):
+    _, body = _get_with(linked_server.port, {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a schema:NewsArticle } }"})
+    article_graph = sorted(_bindings(body, "g"))[0]
+    articles = "SELECT ?a WHERE { ?a a schema:NewsArticle }"
+    status, body = _get_with(linked_server.port, {"query": articles, "default-graph-uri": article_graph})
+    assert status == 200 and len(_bindings(body, "a")) == 1
+    form = urllib.parse.urlencode({"query": articles, "default-graph-uri": article_graph}).encode()
+    status, _, body = _ask(linked_server.port, "POST", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                           body=form)
+    assert status == 200 and len(_bindings(body, "a")) == 1
+    status, _, body = _ask(linked_server.port, "POST", body=articles.encode("utf-8"),
+                           headers={"Content-Type": "application/sparql-query"}, query=None)
+    assert status == 200 and len(_bindings(body, "a")) > 30
+    # a query sent as the body: the protocol's other parameters are in the URL
+    conn = http.client.HTTPConnection("127.0.0.1", linked_server.port, timeout=30)
+    try:
+        conn.request("POST", "/sparql?" + urllib.parse.urlencode({"default-graph-uri": article_graph}),
+                     body=articles.encode("utf-8"), headers={"Content-Type": "application/sparql-query"})
+        resp = conn.getresponse()
+        assert resp.status == 200 and len(_bindings(resp.read().decode("utf-8"), "a")) == 1
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+def test_a_graph_parameter_that_is_no_iri_is_a_400_naming_it(linked_server, name):
+    status, body = _get_with(linked_server.port, {"query": PEOPLE, name: "not an iri"})
+    assert status == 400 and body.startswith(name)
+
+
+def test_kg_serve_on_a_build_whose_ontology_is_damaged_exits_6(out_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "out"
+    shutil.copytree(out_dir, copy, ignore=shutil.ignore_patterns(".cache", ".kg-store"))
+    size = (copy / "ontology.ttl").stat().st_size
+    (copy / "ontology.ttl").write_bytes(b"<" * size)  # the size the manifest lists, so only parsing finds it
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(copy), "--port", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 6
+    assert done.stderr.startswith(f"kg serve: {copy / 'ontology.ttl'}: cannot be read") and done.stderr.count("\n") == 1
+
+
+def test_every_node_of_the_build_resolves_at_its_path(linked_server):
+    """Each IRI under /id/ maps to a path that maps back to it, and describes as RDF and a page:
+    no kind of node (article, evidence, membership, a key with %23) is left without one."""
+    from kg.linked import BASE as SERVED_BASE
+    from kg.linked import data_iri, describe, local_path, render_page, serialize
+
+    store = linked_server.store
+    nodes = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None)
+                    if isinstance(q.subject, type(q.predicate)) and q.subject.value.startswith(SERVED_BASE + "id/")})
+    assert len(nodes) > 300 and any("%23" in iri for iri in nodes)
+    for iri in nodes:
+        assert data_iri(local_path(iri)) == iri
+        triples = describe(store, iri)
+        assert triples, iri
+        assert f"<p class=\"iri\">{iri}</p>" in render_page(triples, iri).decode("utf-8")
+        assert Graph().parse(data=serialize(triples, "text/turtle").decode("utf-8"), format="turtle")
+
+
+def test_head_gives_a_node_s_headers_and_no_body(linked_server, official):
+    iri, _, _ = official
+    conn = http.client.HTTPConnection("127.0.0.1", linked_server.port, timeout=30)
+    try:
+        conn.request("HEAD", _path(iri), headers={"Accept": "text/turtle"})
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.headers.get_content_type() == "text/turtle"
+        assert int(resp.headers["Content-Length"]) > 0 and 'rel="canonical"' in resp.headers["Link"]
+        assert resp.read() == b""
+    finally:
+        conn.close()
+    status, headers, _ = _fetch(linked_server.port, _path(iri) + "%E4%B9%99", "text/turtle")
+    assert status == 404 and "Link" not in headers
