@@ -25,7 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
-from .query import PREFIXES, ServiceRefused, refuse_service
+from . import workbench
+from .query import PREFIXES, QueryError, ServiceRefused, binding, refuse_service
 
 RESULT_TYPES = {  # SELECT and ASK answers, first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -63,17 +64,19 @@ def is_loopback(host: str) -> bool:
         return False  # a name: it may resolve to any interface
 
 
-def _evaluate(store: ox.Store, text: str, accept: str) -> tuple[int, str, bytes]:
-    """What the worker computes: a status, a media type and the body."""
+def _evaluate(store: ox.Store, text: str, accept: str, bindings: dict | None = None) -> tuple[int, str, bytes]:
+    """What the worker computes: a status, a media type and the body. ``bindings`` are the
+    request's ``$name=value`` arguments, each variable bound as ``kg query --param`` binds it."""
     try:
         refuse_service(text)
-        result = store.query(text, prefixes=PREFIXES)
+        subs = {ox.Variable(name): binding(value) for name, value in (bindings or {}).items()}
+        result = store.query(text, prefixes=PREFIXES, substitutions=subs)
         if isinstance(result, ox.QueryTriples):
             media = _negotiate(accept, GRAPH_TYPES)
             return HTTPStatus.OK, media, ox.serialize(result, format=GRAPH_TYPES[media])
         media = _negotiate(accept, RESULT_TYPES)
         return HTTPStatus.OK, media, result.serialize(format=RESULT_TYPES[media])
-    except ServiceRefused as err:
+    except (ServiceRefused, QueryError) as err:
         return HTTPStatus.BAD_REQUEST, "text/plain", f"{err}\n".encode()
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:
         return HTTPStatus.BAD_REQUEST, "text/plain", f"query failed: {err}\n".encode()
@@ -87,7 +90,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, store: ox.Store, host: str, port: int, *, cors=(), token: str | None = None,
                  timeout: float = 30.0, max_queries: int | None = None, allow_hosts=(),
-                 io_timeout: float = 10.0):
+                 io_timeout: float = 10.0, title: str = "kg"):
         if ":" in host:
             self.address_family = socket.AF_INET6
         self.store = store
@@ -104,6 +107,15 @@ class SparqlServer(ThreadingHTTPServer):
         self.host_names = {h.lower().strip("[]") for h in (*LOOPBACK_NAMES, host)}
         self.proxy_names = {h.lower().strip("[]") for h in allow_hosts}  # any port: a proxy's is its own
         refuse_service("ASK {}")  # rdflib's grammar is built on import: once here, not in every worker
+        self.title = title
+        self._page: bytes | None = None
+
+    def workbench(self) -> bytes:
+        """The query page, made on its first request (it queries the store for sample parameters)."""
+        with self._lock:
+            if self._page is None:
+                self._page = workbench.page(self.store, self.title)
+            return self._page
 
     def host_allowed(self, header: str | None) -> bool:
         """A browser names the host it connects to: a name the endpoint was not given means a page
@@ -127,7 +139,8 @@ class SparqlServer(ThreadingHTTPServer):
         except ValueError:
             return False
 
-    def run(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
+    def run(self, text: str, accept: str, client: socket.socket,
+            bindings: dict | None = None) -> tuple[int, str, bytes, dict] | None:
         """Run one query in a forked worker (it shares the loaded store copy-on-write), killed at the
         deadline or when its client hangs up (then None: no one to answer), so a runaway query
         cannot keep a core busy."""
@@ -135,14 +148,15 @@ class SparqlServer(ThreadingHTTPServer):
             return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
                     f"{self.max_queries} queries are running already; try again\n".encode(), {"Retry-After": "1"})
         try:
-            return self._fork(text, accept, client)
+            return self._fork(text, accept, client, bindings)
         except OSError as err:  # no memory or process slot for a worker: the client may try later
             return (HTTPStatus.SERVICE_UNAVAILABLE, "text/plain",
                     f"cannot start a worker: {err.strerror or err}\n".encode(), {"Retry-After": "1"})
         finally:
             self.slots.release()
 
-    def _fork(self, text: str, accept: str, client: socket.socket) -> tuple[int, str, bytes, dict] | None:
+    def _fork(self, text: str, accept: str, client: socket.socket,
+              bindings: dict | None = None) -> tuple[int, str, bytes, dict] | None:
         read_end, write_end = os.pipe()
         try:
             pid = os.fork()
@@ -157,7 +171,7 @@ class SparqlServer(ThreadingHTTPServer):
                 # client hangs up, must end now, not when this worker does
                 os.closerange(3, write_end)
                 os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
-                code, media, body = _evaluate(self.store, text, accept)
+                code, media, body = _evaluate(self.store, text, accept, bindings)
                 with os.fdopen(write_end, "wb") as out:
                     out.write(f"{int(code)} {media}\n".encode() + body)
                 status = 0
@@ -301,12 +315,21 @@ class Handler(BaseHTTPRequestHandler):
         if not self._admitted():
             return
         url = urllib.parse.urlsplit(self.path)
+        if url.path == "/":
+            return self._send(HTTPStatus.OK, self.server.workbench(), "text/html")
+        if url.path.startswith("/assets/"):
+            name = url.path.removeprefix("/assets/")
+            body = workbench.asset(name)
+            if body is None:
+                return self._error(HTTPStatus.NOT_FOUND, f"no asset {name}")
+            return self._send(HTTPStatus.OK, body, workbench.ASSETS[name], {"Cache-Control": "max-age=3600"})
         if url.path != "/sparql":
-            return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
-        query = urllib.parse.parse_qs(url.query).get("query")
+            return self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql; a query page is at /")
+        form = urllib.parse.parse_qs(url.query)
+        query = form.get("query")
         if not query:
             return self._error(HTTPStatus.BAD_REQUEST, "give the query as ?query=…")
-        self._answer(query[0])
+        self._answer(query[0], form)
 
     def do_POST(self):
         if not self._admitted():
@@ -332,19 +355,20 @@ class Handler(BaseHTTPRequestHandler):
         body = raw.decode("utf-8", errors="replace")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
         if kind == "application/sparql-query":
-            return self._answer(body)
+            return self._answer(body, urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query))
         if kind == "application/x-www-form-urlencoded":
             form = urllib.parse.parse_qs(body)
             if "update" in form:
                 return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only")
             if "query" in form:
-                return self._answer(form["query"][0])
+                return self._answer(form["query"][0], form)
             return self._error(HTTPStatus.BAD_REQUEST, "give the query in the form field query")
         return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                            "send application/sparql-query or application/x-www-form-urlencoded")
 
-    def _answer(self, text: str) -> None:
-        answer = self.server.run(text, self.headers.get("Accept") or "", self.connection)
+    def _answer(self, text: str, form: dict) -> None:
+        bindings = {name[1:]: values[-1] for name, values in form.items() if name.startswith("$") and len(name) > 1}
+        answer = self.server.run(text, self.headers.get("Accept") or "", self.connection, bindings)
         if answer is not None:
             status, media, body, extra = answer
             self._send(status, body, media, extra)
@@ -352,5 +376,5 @@ class Handler(BaseHTTPRequestHandler):
 
 def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878, **options) -> SparqlServer:
     """The endpoint, bound and not yet serving; ``options`` are :class:`SparqlServer`'s (cors, token,
-    timeout, max_queries, allow_hosts, io_timeout)."""
+    timeout, max_queries, allow_hosts, io_timeout, title)."""
     return SparqlServer(store, host, port, **options)
