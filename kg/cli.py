@@ -202,7 +202,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # every query 2-5x faster from memory, and its forked workers close every inherited file
         store = load_build(Path(args.target))  # with its ontology.ttl, which /ns serves
         server = make_server(store, args.host, args.port, cors=args.cors, token=token, timeout=args.timeout,
-                             max_queries=args.max_queries, allow_hosts=args.allow_host)
+                             max_queries=args.max_queries, allow_hosts=args.allow_host,
+                             title=Path(args.target).resolve().name)
     except BuildError as err:
         print(f"kg serve: {err}", file=sys.stderr)
         return EXIT_DAMAGED

@@ -86,7 +86,7 @@ def _iri_char(m: re.Match) -> str:
 
 
 @lru_cache(maxsize=1 << 18)
-def _iri_path(key: str) -> str:
+def iri_path(key: str) -> str:
     return _IRI_PLAIN.sub(_iri_char, key)
 
 
@@ -102,7 +102,7 @@ def _absolute_iri(text: str) -> bool:
 def iri(key: str) -> URIRef:
     """A stable IRI from an entity's resolved key (never from run order), valid under RFC 3987
     whatever characters the key holds."""
-    return KGR[_iri_path(key)]
+    return KGR[iri_path(key)]
 
 
 _KGR = str(KGR)
@@ -111,7 +111,7 @@ _KGR = str(KGR)
 @lru_cache(maxsize=1 << 18)
 def _node(key: str) -> ox.NamedNode:
     """``iri(key)`` as an Oxigraph node; the graph names a few thousand entities many times over."""
-    return ox.NamedNode(_KGR + _iri_path(key))
+    return ox.NamedNode(_KGR + iri_path(key))
 
 
 def _kgr(path: str) -> ox.NamedNode:

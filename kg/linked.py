@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .export import JsonLdCompactor, _iri_path, jsonld_context
+from .explain import describe_rule
+from .export import JsonLdCompactor, iri_path, jsonld_context
 from .query import PREFIXES, UnreadableRDF, load_store
 from .vocab import KG, KGR
 
@@ -94,7 +95,7 @@ def data_iri(path: str) -> str | None:
         decoded = urllib.parse.unquote(raw, errors="strict")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
-    return BASE + _iri_path(decoded)
+    return BASE + iri_path(decoded)
 
 
 def local_path(iri: str) -> str | None:
@@ -240,9 +241,15 @@ def render_page(triples: list[ox.Triple], iri: str) -> bytes:
                 "rule": first(e.value, str(KG) + "rule"), "headline": first(article, _SDO + "headline"),
                 "date": first(article, _SDO + "datePublished") or first(article, str(KG) + "dateText"),
                 "file": first(source, _SDO + "name"), "article": link(article) if article else None})
+    label = name(iri)
+    for ev in evidence:
+        # the node's own name marked where the sentence has it; the rule said in words
+        before, found, after = (ev["sentence"] or "").partition(label)
+        ev["parts"] = (before, label, after) if found else (before, "", "")
+        ev["rule_words"] = describe_rule(ev["rule"]) if ev["rule"] else ""
     evidence.sort(key=lambda ev: (ev["file"], int(ev["begin"] or 0), ev["about"]["label"]))
     page = _template().render(
-        iri=iri, label=name(iri), kinds=[short(t) for t in sorted(values(iri, RDF_TYPE))],
+        iri=iri, label=label, kinds=[short(t) for t in sorted(values(iri, RDF_TYPE))],
         alt=sorted(values(iri, _SKOS + "altLabel")), facts=facts, out=out, incoming=incoming,
         memberships=memberships, evidence=evidence)
     return page.encode("utf-8")

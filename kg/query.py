@@ -326,6 +326,19 @@ def run_query(store: ox.Store, text: str, params: dict[str, str] | None = None,
         raise QueryError(f"the query failed: {err}") from err
 
 
+def binding(value: str) -> ox.NamedNode | ox.Literal:
+    """A variable's value as a request gives it: an N-Triples term (``<iri>``, ``"text"@zh``,
+    ``"2021-11-20"^^<…#date>``), as RDF4J's ``$name=`` protocol arguments are, or else plain text
+    read as ``--param`` reads it."""
+    if value.startswith(("<", '"')):
+        try:
+            triple = next(iter(ox.parse(f"<urn:s> <urn:p> {value} .", format=ox.RdfFormat.N_TRIPLES)))
+        except (SyntaxError, StopIteration) as err:
+            raise QueryError(f"{value!r} is not an N-Triples IRI or literal") from err
+        return triple.object
+    return _param(value)
+
+
 def _param(value: str) -> ox.Literal:
     """A parameter as the graph writes such a value: dates as xsd:date, names as Chinese text."""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):

@@ -27,8 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
-from . import linked
-from .query import PREFIXES, ServiceRefused, refuse_service
+from . import linked, workbench
+from .query import PREFIXES, QueryError, ServiceRefused, binding, refuse_service
 
 RESULT_TYPES = {  # SELECT and ASK answers, first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -66,18 +66,22 @@ def is_loopback(host: str) -> bool:
         return False  # a name: it may resolve to any interface
 
 
-def _evaluate(store: ox.Store, text: str, accept: str, dataset: dict | None = None) -> tuple[int, str, bytes]:
+def _evaluate(store: ox.Store, text: str, accept: str, dataset: dict | None = None,
+              bindings: dict | None = None) -> tuple[int, str, bytes]:
     """What the worker computes: a status, a media type and the body. ``dataset`` is the
-    protocol's (``default_graph``, ``named_graphs``), which takes the place of the store's."""
+    protocol's (``default_graph``, ``named_graphs``), which takes the place of the store's;
+    ``bindings`` are the request's ``$name=value`` arguments, each variable bound as
+    ``kg query --param`` binds it."""
     try:
         refuse_service(text)
-        result = store.query(text, prefixes=PREFIXES, **(dataset or {}))
+        subs = {ox.Variable(name): binding(value) for name, value in (bindings or {}).items()}
+        result = store.query(text, prefixes=PREFIXES, substitutions=subs, **(dataset or {}))
         if isinstance(result, ox.QueryTriples):
             media = _negotiate(accept, GRAPH_TYPES)
             return HTTPStatus.OK, media, ox.serialize(result, format=GRAPH_TYPES[media])
         media = _negotiate(accept, RESULT_TYPES)
         return HTTPStatus.OK, media, result.serialize(format=RESULT_TYPES[media])
-    except ServiceRefused as err:
+    except (ServiceRefused, QueryError) as err:
         return HTTPStatus.BAD_REQUEST, "text/plain", f"{err}\n".encode()
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:
         return HTTPStatus.BAD_REQUEST, "text/plain", f"query failed: {err}\n".encode()
@@ -91,7 +95,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, store: ox.Store, host: str, port: int, *, cors=(), token: str | None = None,
                  timeout: float = 30.0, max_queries: int | None = None, allow_hosts=(),
-                 io_timeout: float = 10.0):
+                 io_timeout: float = 10.0, title: str = "kg"):
         if ":" in host:
             self.address_family = socket.AF_INET6
         self.store = store
@@ -108,6 +112,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.host_names = {h.lower().strip("[]") for h in (*LOOPBACK_NAMES, host)}
         self.proxy_names = {h.lower().strip("[]") for h in allow_hosts}  # any port: a proxy's is its own
         refuse_service("ASK {}")  # rdflib's grammar is built on import: once here, not in every worker
+        self.title = title  # of the workbench page: the build folder's name
 
     def host_allowed(self, header: str | None) -> bool:
         """A browser names the host it connects to: a name the endpoint was not given means a page
@@ -307,6 +312,16 @@ class Handler(BaseHTTPRequestHandler):
         if not self._admitted():
             return
         url = urllib.parse.urlsplit(self.path)
+        if url.path == "/":
+            # made in a worker, as every answer that reads the store is (the page's parameters are sampled from it)
+            title = self.server.title
+            return self._run(lambda store: (HTTPStatus.OK, "text/html", workbench.page(store, title)))
+        if url.path.startswith("/assets/"):
+            name = url.path.removeprefix("/assets/")
+            body = workbench.asset(name)
+            if body is None:
+                return self._error(HTTPStatus.NOT_FOUND, f"no asset {name}")
+            return self._send(HTTPStatus.OK, body, workbench.ASSETS[name], {"Cache-Control": "max-age=3600"})
         if url.path != "/sparql":
             return self._dereference(url.path)
         params = urllib.parse.parse_qs(url.query)
@@ -414,8 +429,9 @@ class Handler(BaseHTTPRequestHandler):
                 bad = next(name for name, values in given.items() for v in values if not _is_iri(v))
                 return self._error(HTTPStatus.BAD_REQUEST, f"{bad}: not an IRI ({err})")
             dataset = {"default_graph": graphs["default-graph-uri"], "named_graphs": graphs["named-graph-uri"]}
+        bindings = {name[1:]: values[-1] for name, values in params.items() if name.startswith("$") and len(name) > 1}
         accept = self.headers.get("Accept") or ""
-        self._run(lambda store: _evaluate(store, text, accept, dataset))
+        self._run(lambda store: _evaluate(store, text, accept, dataset, bindings))
 
     def _run(self, work, headers: dict | None = None, found: dict | None = None) -> None:
         """``work`` run in a worker and answered, with ``headers``, and ``found`` on a 200 only."""
@@ -440,5 +456,5 @@ def _is_iri(text: str) -> bool:
 
 def make_server(store: ox.Store, host: str = "127.0.0.1", port: int = 7878, **options) -> SparqlServer:
     """The endpoint, bound and not yet serving; ``options`` are :class:`SparqlServer`'s (cors, token,
-    timeout, max_queries, allow_hosts, io_timeout)."""
+    timeout, max_queries, allow_hosts, io_timeout, title)."""
     return SparqlServer(store, host, port, **options)

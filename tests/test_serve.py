@@ -556,7 +556,8 @@ def test_a_person_page_for_a_browser(linked_server, official):
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Firefox sends
     status, headers, body = _fetch(linked_server.port, _path(iri), accept)
     assert status == 200 and headers.get_content_type() == "text/html"
-    assert f"<h1>{name}</h1>" in body and sentence in body
+    assert f"<h1>{name}</h1>" in body
+    assert sentence.replace(name, f"<mark>{name}</mark>", 1) in body  # the name marked in its sentence
     # its post links to the post's own page, on this server
     post_links = re.findall(r'href="(/id/post/[^"]+)"', body)
     assert post_links
