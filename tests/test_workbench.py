@@ -4,9 +4,11 @@ tab that answers, and a result IRI of a kg node must open that node's page."""
 
 from __future__ import annotations
 
+import os
 import threading
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from test_browser import CHROMIUM_FLAGS, chromium_path
@@ -14,6 +16,8 @@ from test_browser import CHROMIUM_FLAGS, chromium_path
 from kg.query import named_queries
 from kg.serve import make_server
 from kg.workbench import sample_values
+
+SCREENSHOTS_ENV = "KG_SCREENSHOTS"
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +61,14 @@ def page(browser, server):
     page.refused, page.errors = refused, errors
     yield page
     context.close()
+
+
+def _keep_screenshot(page, name: str) -> None:
+    """README's pictures come from here: `KG_SCREENSHOTS=docs pytest tests/test_workbench.py`."""
+    folder = os.environ.get(SCREENSHOTS_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name))
 
 
 def _open_tab(page, name: str) -> None:
@@ -110,6 +122,7 @@ def test_a_node_iri_in_the_results_is_its_label_and_links_to_its_page(page, stor
     link = page.locator(".yasgui .tabPanel.active .yasr a.kg-node").first
     page.wait_for_function("() => { const a = document.querySelector('.yasr a.kg-node');"
                            " return a && !a.textContent.startsWith('http'); }", timeout=30_000)
+    _keep_screenshot(page, "workbench.png")
     iri = link.get_attribute("data-iri")
     label = next(iter(store.query(f"SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }}",
                                   prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})))[0].value
