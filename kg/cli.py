@@ -318,7 +318,9 @@ def _date_sources(target: str) -> dict[str, str]:
     report = Path(target) / "report.json"
     if not report.is_file():
         return {}
-    return {a["id"]: a.get("date_from") or "" for a in json.loads(report.read_text(encoding="utf-8")).get("articles", [])}
+    from .graphdb import date_sources
+
+    return date_sources(json.loads(report.read_text(encoding="utf-8")))
 
 
 def _build_graph_json(target: str, command: str):
