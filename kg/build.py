@@ -187,7 +187,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     stages = Stages("kg build", ["resolve", "careers", "graph", *parts, "publish"], progress)
     stages.start("resolve")
     t = time.perf_counter()
-    resolve(extractions, corpus)
+    resolve(extractions, corpus, page_done=lambda done, total: stages.count(done, total, "pages"))
     timings["resolve"] += time.perf_counter() - t
     wall["resolve"] = time.perf_counter() - t
     memory["resolve"] = peak_mb()

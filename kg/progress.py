@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 # KG_PROGRESS=1 shows progress where stderr is no terminal (a log file, a CI job), =0 hides it on one
 ENV = "KG_PROGRESS"
@@ -32,6 +33,7 @@ class Stages:
         self.what, self.total, self.enabled = what, len(stages), enabled
         self.current: str | None = None
         self.bar = None  # made by the first stage, so that the first line drawn names it
+        self.drawn = 0.0  # when ``count`` last drew
 
     def start(self, name: str) -> None:
         if not self.enabled:
@@ -50,6 +52,17 @@ class Stages:
         self.current = name
         self.bar.set_description(f"{self.what}: {name}", refresh=False)
         self.bar.refresh()
+
+    def count(self, done: int, total: int, unit: str) -> None:
+        """How far the stage under way is (``resolve 120/500 pages``), redrawn at most twice a
+        second and always at its end: a call per page must not write a line per page."""
+        if self.bar is None:
+            return
+        now = time.monotonic()
+        if done < total and now - self.drawn < 0.5:
+            return
+        self.drawn = now
+        self.bar.set_description(f"{self.what}: {self.current} {done:,}/{total:,} {unit}")
 
     def close(self) -> None:
         if self.bar is not None:

@@ -53,6 +53,7 @@ def test_build_progress_names_every_stage_and_changes_no_output(out_dir, tmp_pat
     assert re.search(r"kg build: segment\+extract: .*\| \d/5 \[", err)
     for stage in BUILD_STAGES:
         assert f"kg build: {stage}: " in err, stage
+    assert "kg build: resolve 5/5 pages: 0/8 stages" in err  # the pages resolved, drawn at least at the end
     shown = re.findall(r"kg build: (\w+): \d+/8 stages", err)
     assert sorted(set(shown)) == sorted(BUILD_STAGES)
     assert "kg build:" not in out  # the summary on stdout has no bar in it
