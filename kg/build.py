@@ -23,6 +23,7 @@ from .executors import Executor, LocalExecutor
 from .export import rdf_quads, write_atomic, write_explain, write_graphml, write_node_link, write_rdf
 from .extract import extract, load_pipeline
 from .graph import build_graph
+from .progress import Stages
 from .publish import BuildError, OutputError, Staging, probe, read_manifest, reason, recover
 from .read import MAX_BYTES, read
 from .records import Corpus, Page, Problem, Source
@@ -105,7 +106,8 @@ def _pages(sources: list[Source], executor: Executor, progress: bool, fn=process
     from tqdm import tqdm
 
     out = []
-    with tqdm(total=len(sources), unit="page", disable=not progress or not sources, leave=False) as bar:
+    with tqdm(total=len(sources), unit="page", disable=not progress or not sources, leave=False,
+              desc="kg build: segment+extract") as bar:
         for page in executor.map(fn, sources, [len(s.text) for s in sources]):
             out.append(page)
             bar.update()
@@ -133,7 +135,10 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     memory: dict[str, float] = {}  # stage → this process's peak MB when it ended
     corpus = Corpus()
     started = t = time.perf_counter()
-    for item in read(paths, max_bytes):
+    from tqdm import tqdm
+
+    # no total: counting the files first would walk the folders twice
+    for item in tqdm(read(paths, max_bytes), unit="file", disable=not progress, leave=False, desc="kg build: read"):
         if isinstance(item, Problem):
             corpus.problems.append(item)
             continue
@@ -178,16 +183,21 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     memory["extract"] = peak_mb()  # segment and extract, with every page's records held
     wall["pages"] = time.perf_counter() - t_pages
 
+    parts = ["rdf", "graphml", "json", *(["explain"] if explain else []), *(["html"] if html else [])]
+    stages = Stages("kg build", ["resolve", "careers", "graph", *parts, "publish"], progress)
+    stages.start("resolve")
     t = time.perf_counter()
-    resolve(extractions, corpus)
+    resolve(extractions, corpus, page_done=lambda done, total: stages.count(done, total, "pages"))
     timings["resolve"] += time.perf_counter() - t
     wall["resolve"] = time.perf_counter() - t
     memory["resolve"] = peak_mb()
+    stages.start("careers")
     t = time.perf_counter()
     careers(corpus, decisions)
     timings["careers"] += time.perf_counter() - t
     wall["careers"] = time.perf_counter() - t
     memory["careers"] = peak_mb()
+    stages.start("graph")
     t = time.perf_counter()
     graph = build_graph(corpus)
     timings["graph"] += time.perf_counter() - t
@@ -198,12 +208,11 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     step = "its outputs"
     stage = Staging(out)
     try:
-        with stage:
+        with stage, stages:
             step = "the exports"
-            parts = ["rdf", "graphml", "json", *(["explain"] if explain else []), *(["html"] if html else [])]
             names = []
             t = time.perf_counter()
-            for part, (written, seconds, peak) in _export(parts, graph, corpus, stage.path, jobs):
+            for part, (written, seconds, peak) in _export(parts, graph, corpus, stage.path, jobs, stages.start):
                 step = EXPORT_STEPS[part]
                 if isinstance(written, OSError):
                     raise written
@@ -215,6 +224,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             wall["total"] = time.perf_counter() - started  # to here: the report cannot hold its own writing
             report = make_report(corpus, graph, timings, cache_stats, memory, wall)
             step = "report.json"
+            stages.start("publish")
             write_atomic(stage.path / "report.json",
                          lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"))
             names.append("report.json")
@@ -268,16 +278,19 @@ def _export_child(send) -> None:
     send.close()
 
 
-def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int):
+def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int, started=lambda part: None):
     """(part, what ``_export_part`` gave) for each part, in the order of ``parts``. With ``jobs``
     > 1 the RDF files (the largest export) are written by a forked copy of this process while
-    this one writes the rest: no graph is copied or sent, the fork shares its memory."""
+    this one writes the rest: no graph is copied or sent, the fork shares its memory.
+    ``started(part)`` is called as this process begins a part (or, for the forked RDF, begins to
+    wait for it), for progress."""
     import multiprocessing
 
     _EXPORTING[:] = (graph, corpus, folder)
     try:
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods() or parts[0] != "rdf":
             for part in parts:
+                started(part)
                 yield part, _export_part(part)
             return
         context = multiprocessing.get_context("fork")
@@ -287,7 +300,11 @@ def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int):
         child.start()
         send.close()
         try:
-            rest = [(part, _export_part(part)) for part in parts[1:]]
+            rest = []
+            for part in parts[1:]:
+                started(part)
+                rest.append((part, _export_part(part)))
+            started("rdf")
             try:
                 rdf = receive.recv()
             except EOFError:

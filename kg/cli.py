@@ -45,6 +45,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build, printable, summary
     from .executors import ExecutorError, make_executor
     from .extract import load_pipeline
+    from .progress import wanted
     from .publish import OutputError
 
     out = Path(args.output)
@@ -70,7 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(paths, out, html=not args.no_html, explain=args.explain, jurisdiction=args.jurisdiction,
                        max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
-                       progress=not args.quiet and sys.stderr.isatty(), date=args.date,
+                       progress=wanted(args.quiet), date=args.date,
                        executor=make_executor(args.executor, jobs, args.scheduler, warm=load_pipeline),
                        if_changed=not args.no_cache, merges=Path(args.merges) if args.merges else None)
     except ExecutorError as err:
@@ -320,7 +321,9 @@ def _date_sources(target: str) -> dict[str, str]:
     report = Path(target) / "report.json"
     if not report.is_file():
         return {}
-    return {a["id"]: a.get("date_from") or "" for a in json.loads(report.read_text(encoding="utf-8")).get("articles", [])}
+    from .graphdb import date_sources
+
+    return date_sources(json.loads(report.read_text(encoding="utf-8")))
 
 
 def _build_graph_json(target: str, command: str):
@@ -417,11 +420,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .progress import Stages, wanted
     from .publish import BuildError
-    from .validate import ValidationError, format_violations, validate
+    from .validate import STAGES, ValidationError, format_violations, validate
 
     try:
-        result = validate(Path(args.target))
+        with Stages("kg validate", list(STAGES), wanted()) as stages:
+            result = validate(Path(args.target), stages.start)
     except BuildError as err:
         print(f"kg validate: {err}", file=sys.stderr)
         return EXIT_DAMAGED

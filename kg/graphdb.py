@@ -292,6 +292,43 @@ def write_tables_parquet(graph: nx.MultiDiGraph, out: Path, date_sources: dict[s
     return written
 
 
+PANDAS_TYPES = {"BIGINT": "Int64", "DOUBLE": "float64", "DATE": "datetime64[us]", "VARCHAR": "str"}
+
+
+def require_pandas():
+    """pandas, or an ImportError that says how to get it (it is the optional extra ``kg[pandas]``:
+    the command line never needs it)."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("kg's tables as DataFrames need pandas: pip install 'kg[pandas]'") from None
+    return pandas
+
+
+def frames(graph: nx.MultiDiGraph, date_sources: dict[str, str] | None = None) -> dict:
+    """The tables of ``tables`` as pandas DataFrames, typed as the Parquet export types them:
+    BIGINT columns as nullable ``Int64`` (an unknown count stays an integer column), DOUBLE as
+    ``float64``, DATE as ``datetime64[us]``, the rest as ``str``; an unknown cell is missing."""
+    pd = require_pandas()
+    out = {}
+    for name, rows in tables(graph, date_sources).items():
+        df = pd.DataFrame(rows, columns=TABLE_COLUMNS[name], dtype=object)
+        for column in df.columns:
+            typ = PANDAS_TYPES[PARQUET_TYPES.get(column, "VARCHAR")]
+            if typ.startswith("datetime"):
+                df[column] = pd.to_datetime(df[column], format="%Y-%m-%d").astype(typ)
+            else:
+                df[column] = df[column].astype(typ)
+        out[name] = df
+    return out
+
+
+def date_sources(report: dict) -> dict[str, str]:
+    """How each article's date was found (``date_from``), from a build's report.json: graph.json
+    does not carry it."""
+    return {a["id"]: a.get("date_from") or "" for a in report.get("articles", [])}
+
+
 def quote_identifier(name: str) -> str:
     """A column name quoted for SQL (DuckDB)."""
     return '"' + name.replace('"', '""') + '"'

@@ -771,9 +771,10 @@ class Resolver:
                 self.facts.append(Fact("runs", keys[j], keys[i], aid, ex.evidence(m.sentence), "nearest-actor"))
 
 
-def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
+def resolve(extractions: Iterable[Extraction], corpus: Corpus, page_done=None) -> Corpus:
     """Resolve all articles; articles of one page share a page-level place context, and pages
-    whose text names no district take it from their outlet, hint, or site and folder."""
+    whose text names no district take it from their outlet, hint, or site and folder.
+    ``page_done(done, total)``, if given, is called as each page's articles are resolved (progress)."""
     resolver = Resolver()
     by_page: dict[str, list[Extraction]] = {}
     titles = _titles()
@@ -788,7 +789,7 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         for ex in page:
             page_counts[name].update(resolver.context(ex, Counter()).counts)
     groups = _group_districts(page_counts, sources)
-    for name, page in by_page.items():
+    for done, (name, page) in enumerate(by_page.items(), 1):
         source = sources.get(name)
         resolver.page_hint = hint_places(source.jurisdiction if source else None)
         resolver.signals = [(kind, places) for kind, places in (
@@ -799,6 +800,8 @@ def resolve(extractions: Iterable[Extraction], corpus: Corpus) -> Corpus:
         resolver.page_city = resolver.newsroom_city(page_counts[name])
         for ex in page:
             resolver.resolve_article(ex, page_counts[name])
+        if page_done:
+            page_done(done, len(by_page))
     resolver.link_sub_organizations()
     resolver.link_place_chains()
     corpus.entities = resolver.entities

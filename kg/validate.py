@@ -103,12 +103,23 @@ def load_data(target: Path) -> Graph:
         raise UnreadableRDF(f"{target}: not readable as {fmt}: {reason}") from exc
 
 
-def validate(target: Path) -> ValidationResult:
-    """Check the build folder or RDF file ``target`` against kg's shapes."""
+# what ``validate`` tells its ``started`` callback, in order
+STAGES = ("read", "shapes", "check", "report")
+
+
+def validate(target: Path, started=lambda stage: None) -> ValidationResult:
+    """Check the build folder or RDF file ``target`` against kg's shapes. ``started(stage)`` is
+    called as each of ``STAGES`` begins (reading the RDF, the shapes, pySHACL's check, reading
+    its report), for progress."""
+    started("read")
     data = load_data(target)
+    started("shapes")
+    shapes = load_shapes()
+    started("check")
     # advanced: the cross-property rules use SHACL-AF SPARQL targets (see kgsh:PostLabelShape for why)
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none", advanced=True,
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                            allow_warnings=True)
+    started("report")
     violations = sorted((_violation(report, r, data) for r in report.subjects(RDF.type, SH.ValidationResult)),
                         key=Violation.sort_key)
     return ValidationResult(conforms=bool(conforms), violations=violations)
