@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import re
 import sys
@@ -111,8 +112,9 @@ def cypher_statements(text: str) -> list[str]:
 
 
 class Loader:
-    def __init__(self, driver, database: str | None = None, batch: int = 1000, say=print):
-        self.driver, self.batch, self.say = driver, batch, say
+    def __init__(self, driver, database: str | None = None, batch: int = 1000, max_bytes: int | None = None,
+                 say=print):
+        self.driver, self.batch, self.max_bytes, self.say = driver, batch, max_bytes, say
         self.options = {"database_": database} if database else {}
 
     def run(self, statement: str, **params):
@@ -133,10 +135,24 @@ class Loader:
                 continue
         self.say(f"note: no index on {COMMON_LABEL}.id could be made (one may exist already); loading without")
 
+    def split(self, rows: list[dict]):
+        """``rows`` in batches of at most ``batch`` rows and, when ``max_bytes`` is set, at most that
+        many bytes of rows (as UTF-8 JSON; a longer row goes alone)."""
+        current, size = [], 0
+        for row in rows:
+            length = len(json.dumps(row, ensure_ascii=False).encode()) if self.max_bytes else 0
+            if current and (len(current) == self.batch or (self.max_bytes and size + length > self.max_bytes)):
+                yield current
+                current, size = [], 0
+            current.append(row)
+            size += length
+        if current:
+            yield current
+
     def batches(self, statement: str, rows: list[dict]) -> tuple[int, int]:
         nodes = relationships = 0
-        for i in range(0, len(rows), self.batch):
-            counters = self.run(statement, rows=rows[i:i + self.batch]).summary.counters
+        for batch in self.split(rows):
+            counters = self.run(statement, rows=batch).summary.counters
             nodes += counters.nodes_created
             relationships += counters.relationships_created
         return nodes, relationships
@@ -184,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--database", help="the database to load into (default: the server's default)")
     p.add_argument("--folder", type=Path, default=here, help="the export's folder (default: this file's)")
     p.add_argument("--batch", type=int, default=1000, help="rows a transaction (default 1000)")
+    p.add_argument("--max-bytes", type=int, help="also at most this many bytes of rows a transaction")
     p.add_argument("--load-csv", action="store_true",
                    help="run load.cypher instead: the server reads the CSVs from its import folder")
     args = p.parse_args(argv)
@@ -192,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     from neo4j import GraphDatabase
 
     with GraphDatabase.driver(args.uri, auth=(args.user, args.password)) as driver:
-        loader = Loader(driver, args.database, args.batch)
+        loader = Loader(driver, args.database, args.batch, args.max_bytes)
         if (present := loader.kg_nodes()):
             print(f"load.py: the database already holds {present} {COMMON_LABEL} nodes; load into an empty one, "
                   f"or delete them first: MATCH (n:{COMMON_LABEL}) DETACH DELETE n", file=sys.stderr)
