@@ -8,7 +8,9 @@ and the ``neo4j`` driver (``pip install neo4j``), not kg, so it can run wherever
 By default the CSVs are read here and sent as parameters, in batches of ``UNWIND $rows AS row
 CREATE …``: the server needs no access to the files, and the statements are ones that Neo4j 4.4
 and 5.x, Memgraph and FalkorDB all run. ``--load-csv`` instead runs ``load.cypher`` statement by
-statement, for a server that reads the CSVs from its own import folder.
+statement, for a server that reads the CSVs from its own import folder. Use that for FalkorDB
+(4.16): its Bolt server crashes on parameters of more than a few kB, and one article's text can
+be more (``--max-bytes`` caps a batch, not a row).
 
 The database must hold no kg nodes yet (nodes are created, not merged); the load stops before
 writing anything when it does. Node ids are those of the CSVs' ``id:ID`` column, and every node
