@@ -541,7 +541,8 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("target", help="a build folder (its graph.json is read)")
     x.add_argument("--to", required=True,
                    choices=["neo4j", "gexf", "csv", "parquet", "kuzu", "careers", "ftm", "quickstatements"],
-                   help="neo4j: neo4j-admin import CSVs + load.cypher; gexf: Gephi; csv/parquet: tables; "
+                   help="neo4j: neo4j-admin import CSVs + load.cypher (LOAD CSV) + load.py (over Bolt); "
+                        "gexf: Gephi; csv/parquet: tables; "
                         "kuzu: a ready Kùzu database; "
                         "careers: person and spell tables (CSV + Parquet, docs/careers.md); "
                         "ftm: FollowTheMoney entities (Aleph); quickstatements: Wikidata P39 (position held)")

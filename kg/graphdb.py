@@ -1,8 +1,8 @@
 """Exports for graph databases and tables, from a build's graph (``graph.json``):
 
 - ``neo4j``: CSV files in the ``neo4j-admin database import`` format (one node file per label, one
-  relationship file per type and pair of labels, typed headers) and ``load.cypher`` for ``LOAD
-  CSV`` into a running server;
+  relationship file per type and pair of labels, typed headers), ``load.cypher`` for ``LOAD CSV``
+  into a running server, and ``load.py`` (``kg/neo4j_load.py``), which sends the rows over Bolt;
 - ``gexf``: GEXF for Gephi (GraphML is written by every build);
 - ``csv`` / ``parquet``: flat tables (entities, articles, posts, tenures, mentions, relations) for pandas, polars
   and DuckDB.
@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 
+from . import neo4j_load
 from .career_tables import spell_rows
 from .careers import post_title
 from .export import flat, iri
+from .neo4j_load import ARRAY_DELIMITER, COMMON_LABEL, INDEX_STATEMENTS
 
 LABELS = {"person": "Person", "organization": "Organization", "place": "Place", "initiative": "Initiative",
           "meeting": "Meeting", "article": "Article", "source": "Source"}
-# Every node also carries this label, so that LOAD CSV can match either end of a relationship
-# by one index whatever its kind.
-COMMON_LABEL = "Entity"
+# Every node also carries the label COMMON_LABEL, so that a load can find either end of a
+# relationship by one index whatever its kind.
 # node properties by kind, with their neo4j-admin type ("" is string)
 NODE_PROPERTIES: dict[str, list[tuple[str, str]]] = {
     "*": [("label", ""), ("iri", ""), ("aliases", "string[]"), ("mentions", "int"), ("articles", "string[]")],
@@ -37,7 +39,6 @@ NODE_PROPERTIES: dict[str, list[tuple[str, str]]] = {
 }
 EDGE_PROPERTIES = [("label", ""), ("title", ""), ("role", ""), ("article", ""), ("file", ""), ("sentence", ""),
                    ("start", "int"), ("end", "int"), ("rule", "")]
-ARRAY_DELIMITER = ";"  # neo4j-admin's default
 
 
 def rel_type(kind: str) -> str:
@@ -95,8 +96,9 @@ def _writer(path: Path, safe: bool = False):
 
 def write_neo4j(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False) -> list[Path]:
     """``nodes_<Label>.csv`` and ``rels_<TYPE>_<From>_<To>.csv`` for ``neo4j-admin database
-    import full``, and ``load.cypher`` for ``LOAD CSV`` into a running server. ``safe_formulas``
-    prefixes text cells that a spreadsheet would run as formulas with ``'``."""
+    import full``, ``load.cypher`` for ``LOAD CSV`` into a running server, and ``load.py``, which
+    loads the same CSVs over Bolt with the ``neo4j`` driver. ``safe_formulas`` prefixes text cells
+    that a spreadsheet would run as formulas with ``'``."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     by_kind: dict[str, list[str]] = defaultdict(list)
@@ -128,26 +130,37 @@ def write_neo4j(graph: nx.MultiDiGraph, out: Path, safe_formulas: bool = False) 
         written.append(path)
     cypher = out / "load.cypher"
     cypher.write_text(load_cypher(written), encoding="utf-8")
-    return written + [cypher]
+    # the loader travels with the files so that it runs where they are, without kg installed
+    loader = out / "load.py"
+    shutil.copyfile(neo4j_load.__file__, loader)
+    return written + [cypher, loader]
 
 
 def _cypher_value(column: str, typ: str) -> str:
+    # An empty cell is a missing value. Neo4j reads a quoted empty cell as '', FalkorDB as null;
+    # CASE (not Neo4j 5's nullIf) gives null, or [] for an array, on every server.
     field = f"row.`{_header(column, typ)}`"
     if typ == "int":
         return f"toInteger({field})"
     if typ == "float":
         return f"toFloat({field})"
     if typ == "string[]":
-        return f"CASE WHEN {field} = '' THEN [] ELSE split({field}, '{ARRAY_DELIMITER}') END"
-    return f"nullIf({field}, '')"
+        return f"CASE WHEN coalesce({field}, '') = '' THEN [] ELSE split({field}, '{ARRAY_DELIMITER}') END"
+    return f"CASE WHEN {field} = '' THEN null ELSE {field} END"
 
 
 def load_cypher(files: list[Path]) -> str:
-    """Cypher for a running Neo4j (5.x) that reads the CSVs from its import folder; labels and
-    types are back-quoted so that any name is safe."""
-    lines = ["// kg: load the CSVs of `kg export --to neo4j` (copied into Neo4j's import folder) into a running server.",
-             "// Run with: cypher-shell -f load.cypher",
-             f"CREATE CONSTRAINT kg_entity_id IF NOT EXISTS FOR (n:`{COMMON_LABEL}`) REQUIRE n.id IS UNIQUE;", ""]
+    """``LOAD CSV`` statements that read the CSVs from the server's import folder, in the Cypher
+    that Neo4j 4.4 and 5.x and FalkorDB all run: no ``CALL {…} IN TRANSACTIONS`` (Neo4j 5 only) or
+    ``USING PERIODIC COMMIT`` (Neo4j 4 only), so each file is one transaction; the ends of a
+    relationship are found by the index on ``Entity.id``. Labels and types are back-quoted so that
+    any name is safe."""
+    e = f"`{COMMON_LABEL}`"
+    lines = ["// kg: load the CSVs of `kg export --to neo4j` into a running Neo4j (4.4 or 5.x) or FalkorDB,",
+             "// the CSVs copied into the server's import folder, into a database with no kg nodes yet.",
+             "// Neo4j: cypher-shell -f load.cypher; any server: python load.py --load-csv (see load.py);",
+             "// Memgraph's LOAD CSV has another grammar: use python load.py, which sends the rows itself.",
+             INDEX_STATEMENTS[0] + ";", ""]
     for path in files:
         m = re.fullmatch(r"nodes_(\w+)\.csv", path.name)
         if m:
@@ -155,16 +168,15 @@ def load_cypher(files: list[Path]) -> str:
             kind = next((k for k, v in LABELS.items() if v == label), label.lower())
             props = ", ".join(f"`{c}`: {_cypher_value(c, t)}" for c, t in node_columns(kind))
             lines += [f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row",
-                      f"CALL (row) {{ CREATE (n:`{label}`:`{COMMON_LABEL}` {{id: row.`id:ID`, {props}}}) }}"
-                      " IN TRANSACTIONS OF 10000 ROWS;", ""]
+                      f"CREATE (n:`{label}`:{e} {{id: row.`id:ID`, {props}}});", ""]
     for path in files:
         m = re.fullmatch(r"rels_([A-Z_]+)_(\w+)_(\w+)\.csv", path.name)
         if m:
-            typ, start, end = m.groups()
+            typ = m.group(1)
             props = ", ".join(f"`{c}`: {_cypher_value(c, t)}" for c, t in EDGE_PROPERTIES)
             lines += [f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row",
-                      f"CALL (row) {{ MATCH (a:`{start}` {{id: row.`:START_ID`}}), (b:`{end}` {{id: row.`:END_ID`}})",
-                      f"  CREATE (a)-[:`{typ}` {{{props}}}]->(b) }} IN TRANSACTIONS OF 10000 ROWS;", ""]
+                      f"MATCH (a:{e} {{id: row.`:START_ID`}}), (b:{e} {{id: row.`:END_ID`}})",
+                      f"CREATE (a)-[:`{typ}` {{{props}}}]->(b);", ""]
     return "\n".join(lines)
 
 

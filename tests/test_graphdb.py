@@ -180,8 +180,9 @@ def test_load_cypher_loads_every_file_with_back_quoted_names(exported):
     script = (folder / "load.cypher").read_text(encoding="utf-8")
     for path in folder.glob("*.csv"):
         assert f"'file:///{path.name}'" in script
-    assert "CREATE CONSTRAINT" in script
+    assert "CREATE INDEX FOR (n:`Entity`) ON (n.id)" in script
     assert re.search(r"CREATE \(a\)-\[:`HOLDS` \{", script)
+    assert (folder / "load.py").read_text(encoding="utf-8").startswith('"""Load the files of ``kg export --to neo4j``')
     assert script.count("LOAD CSV WITH HEADERS") == len(list(folder.glob("*.csv")))
 
 
