@@ -17,6 +17,8 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 # Where the README's screenshot comes from: `KG_SCREENSHOT=docs/seeds-graph.png pytest tests/test_browser.py`
 SCREENSHOT_ENV = "KG_SCREENSHOT"
+# and the big view's: `KG_BIG_SCREENSHOT=docs/big-graph.png pytest tests/test_browser.py -k big_view_paints`
+BIG_SCREENSHOT_ENV = "KG_BIG_SCREENSHOT"
 
 
 def chromium_path() -> str:
@@ -226,6 +228,7 @@ def big_page(browser, big_graph, tmp_path_factory):
     page.goto(html.as_uri(), timeout=300_000)
     page.wait_for_function("window.kgView && window.kgView.painted", timeout=300_000)
     page.refused, page.errors = refused, errors
+    page.shots = tmp_path_factory.mktemp("big-screenshots")
     yield page
     context.close()
 
@@ -262,6 +265,12 @@ def test_big_view_paints_its_canvas(big_page):
     })""")
     assert inked > 50_000
     assert big_page.locator("#status").inner_text() == ""
+    shot = big_page.shots / "big-graph.png"
+    big_page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000
+    if os.environ.get(BIG_SCREENSHOT_ENV):
+        Path(os.environ[BIG_SCREENSHOT_ENV]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, os.environ[BIG_SCREENSHOT_ENV])
 
 
 def test_big_view_holds_every_node_and_edge(big_page, big_graph):
