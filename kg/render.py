@@ -109,7 +109,10 @@ TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
 def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", max_nodes: int = 3000,
                 career: str | None = None) -> None:
     """Write ``graph`` as an interactive, self-contained HTML page to ``path``. With ``career`` (a
-    person's key), the page opens with that person selected and their career panel shown."""
+    person's key), the page opens with that person selected and their career panel shown.
+
+    Above ``BIG_VIEW_NODES`` drawable nodes the page is the sigma.js view of ``kg/bigview.py``, which
+    draws every node (``max_nodes`` is vis-network's limit only) and opens on ``career`` selected."""
     path = pathlib.Path(path)
     drawable = _drawable_nodes(graph)
     if len(drawable) > BIG_VIEW_NODES:
