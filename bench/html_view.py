@@ -1,74 +1,40 @@
-"""How graph.html copes with size: render time in Python, page size, and the time headless
-Chromium takes to show a drawn network, for graphs of growing size (default up to 5,000 nodes and
-20,000 edges). Prints figures; asserts nothing.
+"""How graph.html copes with size: render time in Python (and the layout's share), page size, and
+the time headless Chromium takes to the first drawn frame, for graphs of growing size (default
+1,000 to 50,000 nodes with three edges a node). Prints figures; asserts nothing.
 
-    python bench/html_view.py [--sizes 500:2000,2000:8000,5000:20000]
+    python bench/html_view.py [--sizes 1000:3000,5000:15000,20000:60000,50000:150000]
 
-The graphs are synthetic but shaped like kg's: people, organisations, places, initiatives,
-meetings and articles with Chinese labels, holds / part_of / located_in / chaired / authored edges
-with evidence sentences. Chromium is Debian's (`make test` installs it).
+Up to kg.bigview.BIG_VIEW_NODES drawable nodes the page is vis-network's, above it sigma.js's
+(WebGL). The graphs are tests/synthetic.py's: generated, with the node and edge attributes of a
+kg build (districts, people holding posts in organisations, meetings, articles, evidence
+sentences). Chromium is Debian's (`make test` installs it), run with --disable-gpu as the browser
+tests run it: WebGL is then drawn in software (SwiftShader), slower than on any real GPU.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import networkx as nx
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from synthetic import synthetic_graph  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from kg import bigview  # noqa: E402
 from kg.render import render_html  # noqa: E402
 
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-            "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
-GIVEN = "明华建国志勇军伟强平东文辉力永刚海波宁红霞丽娟艳芳玲燕敏静婷雪梅兰英秀云峰磊超涛斌鹏飞宇浩凯"
-ORG_TAILS = ["委", "人民政府", "财政局", "教育局", "民政局", "人大常委会", "政协", "纪委", "住建局", "卫健委"]
-TITLES = ["书记", "副书记", "区长", "副区长", "局长", "副局长", "主任", "副主任", "主席"]
-KINDS = [("person", 0.40), ("organization", 0.25), ("place", 0.10), ("initiative", 0.08), ("meeting", 0.05),
-         ("article", 0.12)]
+VIS_DRAWN = """() => new Promise(done => { window.network.once('afterDrawing', () => done(true));
+                                          window.network.redraw(); })"""
 
 
-def synthetic_graph(n_nodes: int, n_edges: int, seed: int = 7) -> nx.MultiDiGraph:
-    rng = random.Random(seed)
-    g = nx.MultiDiGraph()
-    by_kind: dict[str, list[str]] = {k: [] for k, _ in KINDS}
-    for i in range(n_nodes):
-        kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
-        if kind == "person":
-            label = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
-        elif kind == "organization":
-            label = f"第{i}区" + rng.choice(ORG_TAILS)
-        elif kind == "place":
-            label = f"第{i}" + rng.choice(["区", "街道", "镇", "社区", "村"])
-        elif kind == "article":
-            label = f"第{i}区召开全区重点工作推进会议"
-        else:
-            label = f"“第{i}号”专项行动" if kind == "initiative" else f"第{i}次常委会会议"
-        key = f"{kind}/{i}"
-        g.add_node(key, kind=kind, label=label, aliases=[], mentions=rng.randint(1, 30),
-                   articles=[f"page{i % 97}.txt#{i % 7}"])
-        by_kind[kind].append(key)
-    relations = [("holds", "person", "organization"), ("part_of", "organization", "place"),
-                 ("located_in", "place", "place"), ("chaired", "person", "meeting"), ("attended", "person", "meeting"),
-                 ("authored", "article", "person"), ("runs", "organization", "initiative")]
-    for j in range(n_edges):
-        kind, a, b = rng.choice(relations)
-        u, v = rng.choice(by_kind[a]), rng.choice(by_kind[b])
-        label = rng.choice(TITLES) if kind == "holds" else kind
-        g.add_edge(u, v, kind=kind, label=label, title=label, article=f"page{j % 97}.txt#{j % 7}",
-                   file=f"page{j % 97}.txt", sentence=f"区委书记{g.nodes[u]['label']}主持会议并讲话，强调要抓好落实。",
-                   rule="post-chain")
-    return g
-
-
-def time_in_chromium(page_path: Path) -> tuple[float, int]:
-    """Seconds from navigation to the first frame drawn after the network is built, and the
-    number of nodes in the page's dataset."""
+def time_in_chromium(page_path: Path) -> tuple[float, int, dict]:
+    """Seconds from navigation until a script on the page sees the first frame drawn (the page's
+    main thread free again), the number of nodes in the page's graph, and the big view's own
+    milliseconds since navigation at each step (unpacked data, graph built, sigma drawn)."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -80,37 +46,51 @@ def time_in_chromium(page_path: Path) -> tuple[float, int]:
         browser = p.chromium.launch(executable_path=chromium, args=flags)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+        page.goto("about:blank")
         start = time.perf_counter()
-        page.goto(page_path.as_uri(), timeout=600_000)
-        page.wait_for_function("window.network && window.network.body.data.nodes.length > 0", timeout=600_000)
-        page.evaluate("""() => new Promise(done => { window.network.once('afterDrawing', () => done(true));
-                                                    window.network.redraw(); })""")
+        page.goto(page_path.as_uri(), wait_until="commit", timeout=600_000)
+        page.wait_for_function("(window.network && window.network.body.data.nodes.length > 0)"
+                               " || (window.kgView && window.kgView.painted)", timeout=600_000, polling=100)
+        if page.evaluate("!!window.network"):
+            page.evaluate(VIS_DRAWN)
+            steps, count = {}, page.evaluate("window.network.body.data.nodes.length")
+        else:
+            steps, count = page.evaluate("window.kgView.timings"), page.evaluate("window.kgView.graph.order")
         seconds = time.perf_counter() - start
-        count = page.evaluate("window.network.body.data.nodes.length")
         browser.close()
-    return seconds, count
+    return seconds, count, steps
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="500:2000,2000:8000,5000:20000", help="nodes:edges,… to measure")
+    ap.add_argument("--sizes", default="1000:3000,5000:15000,20000:60000,50000:150000", help="nodes:edges,… to measure")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes.split(","):
             n, m = (int(x) for x in size.split(":"))
             g = synthetic_graph(n, m)
+            drawable = [v for v, d in g.nodes(data=True) if d["kind"] != "source"]
             page = Path(tmp) / f"graph-{n}.html"
+            layout = 0.0
+            if len(drawable) > bigview.BIG_VIEW_NODES:
+                pairs = [(u, v) for u, v, d in g.edges(data=True) if d["kind"] not in ("mentions", "in_file")]
+                t = time.perf_counter()
+                bigview.group_layout(g, drawable, pairs)
+                layout = time.perf_counter() - t
             t = time.perf_counter()
             render_html(g, page, title=f"bench {n}")
             render = time.perf_counter() - t
-            draw, shown = time_in_chromium(page)
-            rows.append((n, m, render, page.stat().st_size / 1e6, draw, shown))
-            print(f"{n:>6} nodes {m:>6} edges: render {render:6.1f} s, page {rows[-1][3]:5.1f} MB, "
-                  f"drawn in Chromium after {draw:6.1f} s ({shown} nodes in the page)", flush=True)
-    print("\nnodes   edges   render s   page MB   first frame s   nodes drawn")
-    for n, m, render, mb, draw, shown in rows:
-        print(f"{n:>5} {m:>7} {render:>10.1f} {mb:>9.1f} {draw:>15.1f} {shown:>13}")
+            draw, shown, steps = time_in_chromium(page)
+            view = "sigma" if len(drawable) > bigview.BIG_VIEW_NODES else "vis"
+            rows.append((n, m, view, render, layout, page.stat().st_size / 1e6, draw, shown))
+            inside = ", ".join(f"{k} {v / 1000:.1f}" for k, v in steps.items())
+            print(f"{n:>6} nodes {m:>6} edges ({view}): render {render:5.1f} s (layout {layout:4.1f}), "
+                  f"page {rows[-1][5]:5.1f} MB, first frame after {draw:5.1f} s ({shown} nodes in the page)"
+                  + (f"; in the page, s since navigation: {inside}" if inside else ""), flush=True)
+    print("\nnodes   edges  view   render s  layout s  page MB  first frame s  nodes in page")
+    for n, m, view, render, layout, mb, draw, shown in rows:
+        print(f"{n:>5} {m:>7}  {view:<5} {render:>9.1f} {layout:>9.1f} {mb:>8.1f} {draw:>14.1f} {shown:>14}")
 
 
 if __name__ == "__main__":

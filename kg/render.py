@@ -13,6 +13,8 @@ table (``kg export --to careers``), each with its evidence sentence.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import json
 import math
@@ -27,6 +29,7 @@ from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
 
+from .bigview import BIG_VIEW_NODES
 from .career_tables import spell_rows
 from .careers import post_title
 from .export import write_atomic
@@ -106,9 +109,15 @@ TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
 def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", max_nodes: int = 3000,
                 career: str | None = None) -> None:
     """Write ``graph`` as an interactive, self-contained HTML page to ``path``. With ``career`` (a
-    person's key), the page opens with that person selected and their career panel shown."""
+    person's key), the page opens with that person selected and their career panel shown.
+
+    Above ``BIG_VIEW_NODES`` drawable nodes the page is the sigma.js view of ``kg/bigview.py``, which
+    draws every node (``max_nodes`` is vis-network's limit only) and opens on ``career`` selected."""
     path = pathlib.Path(path)
     drawable = _drawable_nodes(graph)
+    if len(drawable) > BIG_VIEW_NODES:
+        _render_big(graph, path, title, drawable, career)
+        return
     kept = _prune(graph, drawable, max_nodes)
     kept_set = set(kept)
     edges = [
@@ -120,22 +129,8 @@ def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", m
     positions = _layout(kept, edges) if big else {}
 
     net = _build_network(graph, kept, edges, positions, big)
-    kinds_present = Counter(n["kind"] for n in net.nodes)
-    legend = [
-        {
-            "kind": kind,
-            "name": KIND_STYLE.get(kind, UNKNOWN_STYLE)[0],
-            "color": KIND_STYLE.get(kind, UNKNOWN_STYLE)[1],
-            "swatch": _swatch(KIND_STYLE.get(kind, UNKNOWN_STYLE)),
-            "count": kinds_present[kind],
-        }
-        for kind in [*KIND_STYLE, *sorted(set(kinds_present) - set(KIND_STYLE))]
-        if kinds_present[kind]
-    ]
-    edge_legend = [
-        {"name": EDGE_KIND_ZH.get(kind, kind), "color": EDGE_COLOR.get(kind, "#888888"), "count": count}
-        for kind, count in sorted(Counter(e["kind"] for e in net.edges).items(), key=lambda kv: -kv[1])
-    ]
+    legend = _legend(Counter(n["kind"] for n in net.nodes))
+    edge_legend = _edge_legend(Counter(e["kind"] for e in net.edges))
     data = {
         "nodes": net.nodes,
         "edges": net.edges,
@@ -147,12 +142,7 @@ def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", m
         "career": career if career in kept_set else None,
     }
     vis_js, vis_css = _vis_assets()
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    page = env.get_template("graph.html").render(
+    page = _template("graph.html").render(
         title=title,
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
@@ -165,6 +155,57 @@ def render_html(graph: nx.MultiDiGraph, path: pathlib.Path, title: str = "kg", m
         pruned=len(kept) < len(drawable),
         big=big,
         career_page=bool(data["career"]),
+    )
+    write_atomic(path, lambda p: p.write_text(page, encoding="utf-8"))
+
+
+def _legend(kinds_present: Counter) -> list[dict]:
+    return [
+        {
+            "kind": kind,
+            "name": KIND_STYLE.get(kind, UNKNOWN_STYLE)[0],
+            "color": KIND_STYLE.get(kind, UNKNOWN_STYLE)[1],
+            "swatch": _swatch(KIND_STYLE.get(kind, UNKNOWN_STYLE)),
+            "count": kinds_present[kind],
+        }
+        for kind in [*KIND_STYLE, *sorted(set(kinds_present) - set(KIND_STYLE))]
+        if kinds_present[kind]
+    ]
+
+
+def _edge_legend(relations: Counter) -> list[dict]:
+    return [
+        {"name": EDGE_KIND_ZH.get(kind, kind), "color": EDGE_COLOR.get(kind, "#888888"), "count": count}
+        for kind, count in sorted(relations.items(), key=lambda kv: -kv[1])
+    ]
+
+
+def _template(name: str) -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template(name)
+
+
+def _render_big(graph: nx.MultiDiGraph, path: pathlib.Path, title: str, drawable: list[str], career: str | None) -> None:
+    """The WebGL page (kg/bigview.py): every drawable node and every drawn edge, no pruning."""
+    from .bigview import render_big, vendored_js
+
+    wanted = set(drawable)
+    edges = [
+        (u, v, k, d)
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if u in wanted and v in wanted and d.get("kind") not in HIDDEN_EDGE_KINDS
+    ]
+    legend = _legend(Counter(graph.nodes[n].get("kind") or "unknown" for n in drawable))
+    edge_legend = _edge_legend(Counter(d.get("kind") or "" for _u, _v, _k, d in edges))
+    parts = render_big(graph, drawable, edges, title, legend, edge_legend, career)
+    page = _template("bigview.html").render(
+        js=Markup(_guard_end_tag(vendored_js(), "script")),
+        data_b64=_packed_json(parts.pop("data")),
+        **parts,
     )
     write_atomic(path, lambda p: p.write_text(page, encoding="utf-8"))
 
@@ -518,6 +559,14 @@ def _vis_assets() -> tuple[str, str]:
 def _guard_end_tag(text: str, tag: str) -> str:
     # A literal end tag inside inlined code would close the element early.
     return re.sub(rf"</(?={tag})", r"<\\/", text, flags=re.IGNORECASE)
+
+
+def _packed_json(data: object) -> str:
+    """JSON, gzipped and in base64: at 50,000 nodes the evidence sentences alone are megabytes, and
+    the browser's own DecompressionStream unpacks them, so the page stays one file with no library.
+    mtime 0 keeps two renders of one graph byte-identical."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def _script_json(data: object) -> str:

@@ -17,6 +17,8 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 # Where the README's screenshot comes from: `KG_SCREENSHOT=docs/seeds-graph.png pytest tests/test_browser.py`
 SCREENSHOT_ENV = "KG_SCREENSHOT"
+# and the big view's: `KG_BIG_SCREENSHOT=docs/big-graph.png pytest tests/test_browser.py -k big_view_paints`
+BIG_SCREENSHOT_ENV = "KG_BIG_SCREENSHOT"
 
 
 def chromium_path() -> str:
@@ -198,3 +200,135 @@ def test_undated_posts_are_listed_below_the_axis_and_a_predecessor_can_be_follow
     assert careers_page.locator("#career .career-undated .career-post").all_inner_texts() == ["烈山区委副书记"]
     careers_page.locator("#career .career-undated button").first.click()
     assert "区委副书记孙伟东主持会议" in careers_page.locator("#career .career-evidence blockquote").inner_text()
+
+
+# --- the big view (kg/bigview.py): sigma.js over a generated graph of 50,000 nodes ----------------
+
+
+@pytest.fixture(scope="module")
+def big_graph():
+    from synthetic import synthetic_graph
+
+    return synthetic_graph(50_000, 150_000)
+
+
+@pytest.fixture(scope="module")
+def big_page(browser, big_graph, tmp_path_factory):
+    from kg.render import render_html
+
+    html = tmp_path_factory.mktemp("big") / "graph.html"
+    render_html(big_graph, html, title="generated 50k")
+    refused: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+                  else (refused.append(r.request.url), r.abort()))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(html.as_uri(), timeout=300_000)
+    page.wait_for_function("window.kgView && window.kgView.painted", timeout=300_000)
+    page.refused, page.errors = refused, errors
+    page.shots = tmp_path_factory.mktemp("big-screenshots")
+    yield page
+    context.close()
+
+
+def _quiet_person(graph) -> str:
+    """A person mentioned once, with a post: small, so not labelled in the first view."""
+    for n, d in graph.nodes(data=True):
+        if d["kind"] == "person" and d["mentions"] == 1 and any(e["kind"] == "holds" for *_, e in graph.out_edges(n, data=True)):
+            return n
+    raise AssertionError("the generated graph has no person mentioned once with a post")
+
+
+def test_big_view_asks_nothing_from_the_network(big_page):
+    assert big_page.refused == []
+    assert big_page.errors == []
+
+
+def test_big_view_paints_its_canvas(big_page):
+    # a WebGL canvas is read while its frame is still there: right after sigma draws it
+    inked = big_page.evaluate("""() => new Promise(done => {
+        const r = window.kgView.renderer;
+        r.once('afterRender', () => {
+            const gl = document.querySelector('#graph canvas.sigma-nodes');
+            const c = document.createElement('canvas');
+            c.width = gl.width; c.height = gl.height;
+            const ctx = c.getContext('2d');
+            ctx.drawImage(gl, 0, 0);
+            const d = ctx.getImageData(0, 0, c.width, c.height).data;
+            let k = 0;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++;
+            done(k);
+        });
+        r.refresh();
+    })""")
+    assert inked > 50_000
+    assert big_page.locator("#status").inner_text() == ""
+    shot = big_page.shots / "big-graph.png"
+    big_page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000
+    if os.environ.get(BIG_SCREENSHOT_ENV):
+        Path(os.environ[BIG_SCREENSHOT_ENV]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, os.environ[BIG_SCREENSHOT_ENV])
+
+
+def test_big_view_holds_every_node_and_edge(big_page, big_graph):
+    drawable = {n for n, d in big_graph.nodes(data=True) if d["kind"] != "source"}
+    drawn_edges = sum(1 for *_, d in big_graph.edges(data=True) if d["kind"] not in ("mentions", "in_file"))
+    assert len(drawable) >= 50_000 and drawn_edges >= 150_000
+    assert set(big_page.evaluate("window.kgView.graph.nodes()")) == drawable
+    assert big_page.evaluate("window.kgView.graph.size") == drawn_edges
+    assert "50001 个节点 · 150000 条关系" in big_page.inner_text("#stats")
+
+
+def test_big_view_search_finds_a_node_not_labelled_at_first_and_shows_its_evidence(big_page, big_graph):
+    key = _quiet_person(big_graph)
+    name = big_graph.nodes[key]["label"]
+    # not among the labels of the first view
+    assert big_page.evaluate(f"window.kgView.renderer.getNodeDisplayData({json.dumps(key)}).size") < 7
+    big_page.fill("#search", name)
+    big_page.dispatch_event("#search", "input")
+    assert name in big_page.eval_on_selector_all("#search-names option", "os => os.map(o => o.value)")
+    big_page.press("#search", "Enter")
+    big_page.wait_for_function(f"document.querySelector('#details .label')?.textContent === {json.dumps(name)}")
+    details = big_page.inner_text("#details")
+    _u, org, holds = next((u, v, d) for u, v, d in big_graph.out_edges(key, data=True) if d["kind"] == "holds")
+    assert holds["sentence"] in details.replace("\n", "")
+    article = big_graph.nodes[f"article/{holds['article']}"]
+    assert f"报道日期 {article['date']}" in details
+    assert f"字符 {holds['start']}–{holds['end']}" in details
+    assert big_page.locator("#details mark", has_text=name).count() >= 1
+    assert key in big_page.evaluate("window.kgView.highlighted()")
+
+
+def test_big_view_clicking_a_node_on_the_canvas_shows_it(big_page, big_graph):
+    key = _quiet_person(big_graph)
+    org = next(v for _u, v, d in big_graph.out_edges(key, data=True) if d["kind"] == "holds")
+    big_page.evaluate(f"window.kgSelect({json.dumps(key)})")
+    big_page.wait_for_timeout(800)  # the camera's move to the node (500 ms) ends
+    # where the post's organisation is drawn, in page pixels
+    at = big_page.evaluate(f"""() => {{
+        const r = window.kgView.renderer, a = window.kgView.graph.getNodeAttributes({json.dumps(org)});
+        const p = r.graphToViewport({{x: a.x, y: a.y}}), box = r.getContainer().getBoundingClientRect();
+        return {{x: box.left + p.x, y: box.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height}};
+    }}""")
+    assert at["inside"]
+    big_page.mouse.click(at["x"], at["y"])
+    label = big_graph.nodes[org]["label"]
+    big_page.wait_for_function(f"document.querySelector('#details .label')?.textContent === {json.dumps(label)}")
+    assert "任职" in big_page.inner_text("#details")
+
+
+def test_big_view_filters_by_kind_and_widens_the_neighbourhood(big_page, big_graph):
+    key = _quiet_person(big_graph)
+    big_page.evaluate(f"window.kgSelect({json.dumps(key)})")
+    one = len(big_page.evaluate("window.kgView.highlighted()"))
+    big_page.select_option("#hops", "2")
+    two = len(big_page.evaluate("window.kgView.highlighted()"))
+    assert 1 < one < two
+    big_page.uncheck('#kind-filter input[data-kind="person"]')
+    hidden = big_page.evaluate(f"window.kgView.renderer.getNodeDisplayData({json.dumps(key)}).hidden")
+    assert hidden is True
+    big_page.check('#kind-filter input[data-kind="person"]')
+    assert big_page.evaluate(f"window.kgView.renderer.getNodeDisplayData({json.dumps(key)}).hidden") is not True

@@ -320,3 +320,85 @@ def test_tooltip_dates_a_post_written_as_acting_in_full(tmp_path):
     render_html(g, tmp_path / "g.html")
     liu = next(n for n in page_data((tmp_path / "g.html").read_text(encoding="utf-8"))["nodes"] if n["id"] == "person/刘明")
     assert "代理区长（烈山区人民政府） 2019-06-01—2019-12-01" in liu["title"]
+
+
+# --- the big view: above BIG_VIEW_NODES drawable nodes graph.html is the sigma.js page ---------------
+
+
+def big_page_data(text: str) -> dict:
+    import base64
+    import gzip
+
+    m = re.search(r'<script type="application/octet-stream" id="kg-data" data-encoding="gzip\+base64">(.*?)</script>',
+                  text, re.S)
+    assert m, "packed graph data not found"
+    return json.loads(gzip.decompress(base64.b64decode(m.group(1))))
+
+
+def test_the_switch_to_the_big_view(tmp_path):
+    from synthetic import synthetic_graph
+
+    from kg.bigview import BIG_VIEW_NODES
+
+    g = synthetic_graph(BIG_VIEW_NODES + 300, 3 * BIG_VIEW_NODES)
+    drawable = [n for n, d in g.nodes(data=True) if d["kind"] != "source"]
+    assert len(drawable) > BIG_VIEW_NODES
+    render_html(g, tmp_path / "big.html")
+    text = (tmp_path / "big.html").read_text(encoding="utf-8")
+    assert "vis.Network" not in text and "Sigma" in text
+    data = big_page_data(text)
+    assert data["nodes"]["id"] == [str(n) for n in drawable]  # every node, none pruned
+    assert len(data["edges"]["s"]) == sum(1 for *_, d in g.edges(data=True) if d["kind"] not in ("mentions", "in_file"))
+    # every node placed, and not on top of each other
+    assert len(set(zip(data["nodes"]["x"], data["nodes"]["y"], strict=True))) > 0.99 * len(drawable)
+    # a person's post with its evidence, through the string tables
+    i = next(j for j, k in enumerate(data["edges"]["k"]) if data["relations"][k] == "holds")
+    u = data["nodes"]["id"][data["edges"]["s"][i]]
+    v = data["nodes"]["id"][data["edges"]["t"][i]]
+    d = next(e for e in g.get_edge_data(u, v).values() if e["kind"] == "holds")
+    assert data["sentences"][data["edges"]["q"][i]] == d["sentence"]
+    assert data["strings"][data["edges"]["l"][i]] == d["label"]
+    assert data["articles"][data["edges"]["a"][i]][0] == d["article"]
+    assert (data["edges"]["b"][i], data["edges"]["e"][i]) == (d["start"], d["end"])
+    # two renders of one graph are one file: the layout and the packing are deterministic
+    render_html(g, tmp_path / "again.html")
+    assert (tmp_path / "again.html").read_bytes() == (tmp_path / "big.html").read_bytes()
+    # at the switch itself vis-network still draws
+    small = g.subgraph(drawable[:BIG_VIEW_NODES]).copy()
+    render_html(small, tmp_path / "small.html")
+    assert len(page_data((tmp_path / "small.html").read_text(encoding="utf-8"))["nodes"]) == BIG_VIEW_NODES
+
+
+def test_the_big_view_escapes_page_text(tmp_path):
+    from synthetic import synthetic_graph
+
+    g = synthetic_graph(2500, 6000)
+    person = next(n for n, d in g.nodes(data=True) if d["kind"] == "person")
+    g.nodes[person]["label"] = ATTACK + "</script>"
+    render_html(g, tmp_path / "big.html")
+    text = (tmp_path / "big.html").read_text(encoding="utf-8")
+    assert ATTACK not in text  # packed, the page text never reaches the HTML parser
+    assert ATTACK + "</script>" in big_page_data(text)["nodes"]["label"]
+
+
+def test_group_layout_places_each_jurisdiction_apart():
+    from synthetic import synthetic_graph
+
+    from kg.bigview import group_layout, group_of
+
+    g = synthetic_graph(3000, 9000, districts=6)
+    nodes = [n for n, d in g.nodes(data=True) if d["kind"] != "source"]
+    pairs = [(u, v) for u, v, d in g.edges(data=True) if d["kind"] not in ("mentions", "in_file")]
+    pos = group_layout(g, nodes, pairs)
+    groups = group_of(g, nodes)
+    assert len(set(groups.values())) == 7  # six districts and the province
+    assert all(groups[n] == "样区00001区" for n in nodes if n.startswith("person/样区00001区/"))
+    centre = {}
+    for name in set(groups.values()):
+        xs = [pos[n] for n in nodes if groups[n] == name]
+        centre[name] = (sum(x for x, _ in xs) / len(xs), sum(y for _, y in xs) / len(xs))
+    # a node is nearer its own district's centre than any other district's
+    for n in nodes[::25]:
+        own = groups[n]
+        dist = {k: (pos[n][0] - c[0]) ** 2 + (pos[n][1] - c[1]) ** 2 for k, c in centre.items()}
+        assert min(dist, key=dist.get) == own

@@ -1,0 +1,267 @@
+"""The big network view: every drawable node of a graph too big for vis-network, drawn with WebGL
+by sigma.js over a graphology graph (both vendored in ``kg/vendor/`` by ``scripts/vendor_js.py``).
+
+vis-network lays out and draws on a 2D canvas; past a few thousand nodes it needs minutes to settle
+and pans at a few frames a second, so ``render.py`` used to drop all but 3,000 nodes. Here the
+positions are computed in Python (``group_layout``: one disc per jurisdiction, a force layout
+inside each) and the page only draws them, so it is interactive as soon as it is parsed.
+
+The page's data is columnar (one array per attribute, strings shared through tables), because
+per-node HTML or per-edge objects would make a 50,000-node page several times larger.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from importlib import resources
+
+import networkx as nx
+
+# Drawn nodes from which graph.html is the WebGL view rather than vis-network's. vis stays below:
+# its physics settles small graphs by itself, it bends parallel edges apart, and the seeds' pages
+# (and their browser tests) keep the career panel and the edge-click evidence it has.
+BIG_VIEW_NODES = 2000
+
+# A group up to this size gets the exact O(n²) force layout; above it repulsion is sampled.
+EXACT_LAYOUT_NODES = 250
+REPULSION_SAMPLE = 160
+SAMPLED_ITERATIONS = 60
+
+
+def vendored_js() -> str:
+    root = resources.files("kg") / "vendor"
+    return "\n".join((root / name).read_text(encoding="utf-8") for name in ("graphology.umd.min.js", "sigma.min.js"))
+
+
+# --- layout ---------------------------------------------------------------------------------------
+
+
+def _scope(key: str) -> str:
+    # person/烈山区/刘明, initiative/烈山区/一卡: the resolver's scope is the key's middle part
+    parts = key.split("/")
+    return parts[1] if len(parts) >= 3 and not parts[1].startswith("?") else ""
+
+
+def group_of(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, str]:
+    """Each node's jurisdiction label (its district, county or city) where kg's data says it, else
+    the one most of its neighbours have (articles and meetings take the places they report on)."""
+    label = {n: str(graph.nodes[n].get("label") or n) for n in graph.nodes if graph.nodes[n].get("kind") == "place"}
+    group: dict[str, str] = {}
+    for n in nodes:
+        d = graph.nodes[n]
+        kind = d.get("kind")
+        if kind == "place":
+            level = d.get("level") or ""
+            # below county level a place sits in the district its text placed it in
+            parent = d.get("parent")
+            group[n] = label.get(parent, label[n]) if level not in ("province", "city", "district", "county") and parent \
+                else label[n]
+        elif kind == "organization" and d.get("jurisdiction") in label:
+            group[n] = label[d["jurisdiction"]]
+        elif kind in ("person", "initiative") and _scope(n):
+            group[n] = _scope(n)
+    wanted = set(nodes)
+    for n in nodes:
+        if n in group:
+            continue
+        votes = Counter(group[m] for m in nx.all_neighbors(graph, n) if m in group and m in wanted)
+        group[n] = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0] if votes else ""
+    return group
+
+
+def group_layout(graph: nx.MultiDiGraph, nodes: list[str], pairs: list[tuple[str, str]],
+                 seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Deterministic positions: one disc per jurisdiction (area in proportion to its nodes, the
+    biggest in the middle, the rest on a sunflower spiral around it), and in each disc a force layout
+    of the group's own links. Links across groups do not move nodes: they are drawn, not laid out."""
+    import numpy as np
+
+    from .render import _force_layout
+
+    group = group_of(graph, nodes)
+    members: dict[str, list[str]] = defaultdict(list)
+    for n in nodes:
+        members[group[n]].append(n)
+    inside: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v in pairs:
+        if u != v and group[u] == group[v]:
+            inside[group[u]].append((u, v))
+    order = sorted(members, key=lambda g: (-len(members[g]), g))
+    golden = math.pi * (3 - math.sqrt(5))
+    out: dict[str, tuple[float, float]] = {}
+    filled = 0.0
+    for i, g in enumerate(order):
+        nodes_g = members[g]
+        radius = math.sqrt(len(nodes_g))
+        if i == 0:
+            cx = cy = 0.0
+            filled = radius
+        else:
+            # the next ring out: beyond every disc placed so far, by this disc's radius
+            dist = filled + radius * 1.15
+            cx, cy = dist * math.cos(i * golden), dist * math.sin(i * golden)
+            filled = math.sqrt(filled * filled + radius * radius * 1.3)
+        if len(nodes_g) <= EXACT_LAYOUT_NODES:
+            local = _force_layout(nodes_g, inside[g], seed=seed)
+        else:
+            local = _sampled_force_layout(nodes_g, inside[g], seed=seed)
+        xy = np.asarray(local, dtype=np.float64).reshape(-1, 2) * radius
+        for n, (x, y) in zip(nodes_g, xy, strict=True):
+            out[n] = (cx + float(x), cy + float(y))
+    return out
+
+
+def _sampled_force_layout(nodes: list[str], pairs: list[tuple[str, str]], seed: int = 7) -> list[tuple[float, float]]:
+    """Fruchterman-Reingold whose repulsion comes from a fresh random sample of the nodes at every
+    step, weighted up to the whole: O(n·s) a step instead of O(n²), which is what lets 50,000
+    nodes be laid out in seconds. Deterministic for a seed."""
+    import numpy as np
+
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    links = np.array([(index[u], index[v]) for u, v in pairs if u != v], dtype=np.int64).reshape(-1, 2)
+    rng = np.random.default_rng(seed)
+    # a start on a sunflower disc rather than uniform noise: the sampled repulsion has less to undo
+    order = rng.permutation(n)
+    golden = math.pi * (3 - math.sqrt(5))
+    r = np.sqrt((order + 0.5) / n) * 0.5
+    pos = np.stack([r * np.cos(order * golden), r * np.sin(order * golden)], axis=1).astype(np.float32)
+    k = np.float32(1.0 / math.sqrt(n))
+    sample = min(n, REPULSION_SAMPLE)
+    weight_up = np.float32(n / sample)
+    floor = np.float32((0.5 * k) ** 2)  # a sampled node right on top would otherwise fling its neighbour away
+    temperature = 0.1
+    cooling = temperature / (SAMPLED_ITERATIONS + 1)
+    for _ in range(SAMPLED_ITERATIONS):
+        src = pos[rng.choice(n, sample, replace=False)]
+        dx = pos[:, 0, None] - src[None, :, 0]
+        dy = pos[:, 1, None] - src[None, :, 1]
+        w = (k * k * weight_up) / np.maximum(dx * dx + dy * dy, floor)
+        disp = np.stack([(dx * w).sum(axis=1), (dy * w).sum(axis=1)], axis=1)
+        if len(links):
+            delta = pos[links[:, 0]] - pos[links[:, 1]]
+            pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
+            np.add.at(disp, links[:, 0], -pull)
+            np.add.at(disp, links[:, 1], pull)
+        disp -= pos * (4.0 * np.linalg.norm(pos, axis=1)[:, None])
+        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        temperature -= cooling
+    pos -= pos.mean(axis=0)
+    scale = np.abs(pos).max() or 1.0
+    return [(float(x), float(y)) for x, y in pos / scale]
+
+
+# --- the page's data ------------------------------------------------------------------------------
+
+
+class _Table:
+    """Strings kept once, referred to by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def __call__(self, s: object) -> int:
+        s = "" if s is None else str(s)
+        i = self.index.get(s)
+        if i is None:
+            i = self.index[s] = len(self.items)
+            self.items.append(s)
+        return i
+
+
+NODE_FACTS = (("date", "日期"), ("level", "级别"), ("organ", "机关"), ("gender", "性别"), ("ethnicity", "民族"),
+              ("birth", "出生"), ("kicker", "引题"), ("file", "文件"))
+
+
+def page_data(graph: nx.MultiDiGraph, nodes: list[str], edges: list, positions: dict[str, tuple[float, float]],
+              kind_style: dict, unknown_style: tuple, edge_names: dict, edge_colors: dict) -> dict:
+    from .render import _article_date, _article_headline
+
+    idx = {n: i for i, n in enumerate(nodes)}
+    kinds = [*kind_style, *sorted({graph.nodes[n].get("kind") or "unknown" for n in nodes} - set(kind_style))]
+    kind_idx = {k: i for i, k in enumerate(kinds)}
+    relations = sorted({d.get("kind") or "" for _u, _v, _k, d in edges})
+    rel_idx = {k: i for i, k in enumerate(relations)}
+    strings, sentences = _Table(), _Table()
+    sentences("")  # 0: no sentence
+    articles: dict[str, int] = {}
+    art_rows: list[list] = []
+
+    def article(a: str) -> int:
+        if not a:
+            return -1
+        if a not in articles:
+            articles[a] = len(art_rows)
+            art_rows.append([a, _article_headline(graph, a), _article_date(graph, a)])
+        return articles[a]
+
+    xs, ys = (), ()
+    if positions:
+        spread = max(max(abs(x), abs(y)) for x, y in positions.values()) or 1.0
+        # integers in ±100,000: positions to a thousandth of a disc, in a third of the characters of floats
+        xs = [round(positions[n][0] / spread * 100_000) for n in nodes]
+        ys = [round(positions[n][1] / spread * 100_000) for n in nodes]
+    aliases: dict[int, list[str]] = {}
+    facts: dict[int, dict] = {}
+    node_articles: dict[int, list[int]] = {}
+    for i, n in enumerate(nodes):
+        d = graph.nodes[n]
+        names = [str(a) for a in d.get("aliases") or [] if str(a) != str(d.get("label") or n)]
+        if names:
+            aliases[i] = names
+        given = {key: str(d[key]) for key, _ in NODE_FACTS if d.get(key)}
+        if given:
+            facts[i] = given
+        arts = [article(str(a)) for a in d.get("articles") or []]
+        if arts:
+            node_articles[i] = arts
+    edge_cols: dict[str, list] = {c: [] for c in ("s", "t", "k", "l", "q", "a", "b", "e", "r")}
+    for u, v, _key, d in edges:
+        start, end = d.get("start"), d.get("end")
+        has_span = isinstance(start, int) and isinstance(end, int) and start >= 0 and bool(d.get("sentence"))
+        for col, value in (("s", idx[u]), ("t", idx[v]), ("k", rel_idx[d.get("kind") or ""]),
+                           ("l", strings(d.get("label") or edge_names.get(d.get("kind"), d.get("kind") or ""))),
+                           ("q", sentences(d.get("sentence") or "")), ("a", article(str(d.get("article") or ""))),
+                           ("b", start if has_span else -1), ("e", end if has_span else -1),
+                           ("r", strings(d.get("rule") or ""))):
+            edge_cols[col].append(value)
+    mentions = [int(graph.nodes[n].get("mentions") or 0) for n in nodes]
+    return {
+        "kinds": kinds,
+        "kindNames": [kind_style.get(k, unknown_style)[0] for k in kinds],
+        "kindColors": [kind_style.get(k, unknown_style)[1] for k in kinds],
+        "relations": relations,
+        "relationNames": [edge_names.get(k, k) for k in relations],
+        "relationColors": [edge_colors.get(k, "#888888") for k in relations],
+        "factNames": dict(NODE_FACTS),
+        "nodes": {
+            "id": [str(n) for n in nodes],
+            "label": [str(graph.nodes[n].get("label") or n) for n in nodes],
+            "kind": [kind_idx[graph.nodes[n].get("kind") or "unknown"] for n in nodes],
+            "x": xs,
+            "y": ys,
+            "mentions": mentions,
+            "aliases": aliases,
+            "facts": facts,
+            "articles": node_articles,
+        },
+        "edges": edge_cols,
+        "strings": strings.items,
+        "sentences": sentences.items,
+        "articles": art_rows,
+    }
+
+
+def render_big(graph: nx.MultiDiGraph, nodes: list[str], edges: list, title: str, legend: list, edge_legend: list,
+               career: str | None) -> dict:
+    """The template's variables for the big view of ``nodes`` and ``edges`` (every one drawn)."""
+    from .render import EDGE_COLOR, EDGE_KIND_ZH, KIND_STYLE, UNKNOWN_STYLE
+
+    positions = group_layout(graph, nodes, [(u, v) for u, v, _k, _d in edges])
+    data = page_data(graph, nodes, edges, positions, KIND_STYLE, UNKNOWN_STYLE, EDGE_KIND_ZH, EDGE_COLOR)
+    data["select"] = career if career in set(nodes) else None
+    return {"data": data, "title": title, "legend": legend, "edge_legend": edge_legend,
+            "shown_nodes": len(nodes), "shown_edges": len(edges)}
