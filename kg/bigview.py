@@ -18,6 +18,8 @@ from importlib import resources
 
 import networkx as nx
 
+from .explain import describe_rule
+
 # Drawn nodes from which graph.html is the WebGL view rather than vis-network's. vis stays below:
 # its physics settles small graphs by itself, it bends parallel edges apart, and the seeds' pages
 # (and their browser tests) keep the career panel and the edge-click evidence it has.
@@ -226,7 +228,8 @@ def page_data(graph: nx.MultiDiGraph, nodes: list[str], edges: list, positions: 
                            ("l", strings(d.get("label") or edge_names.get(d.get("kind"), d.get("kind") or ""))),
                            ("q", sentences(d.get("sentence") or "")), ("a", article(str(d.get("article") or ""))),
                            ("b", start if has_span else -1), ("e", end if has_span else -1),
-                           ("r", strings(d.get("rule") or ""))):
+                           # the rule said in words a reader understands, not its id
+                           ("r", strings(describe_rule(d["rule"], "zh") if d.get("rule") else ""))):
             edge_cols[col].append(value)
     mentions = [int(graph.nodes[n].get("mentions") or 0) for n in nodes]
     return {

@@ -339,6 +339,7 @@ def test_the_switch_to_the_big_view(tmp_path):
     from synthetic import synthetic_graph
 
     from kg.bigview import BIG_VIEW_NODES
+    from kg.explain import describe_rule
 
     g = synthetic_graph(BIG_VIEW_NODES + 300, 3 * BIG_VIEW_NODES)
     drawable = [n for n, d in g.nodes(data=True) if d["kind"] != "source"]
@@ -360,6 +361,8 @@ def test_the_switch_to_the_big_view(tmp_path):
     assert data["strings"][data["edges"]["l"][i]] == d["label"]
     assert data["articles"][data["edges"]["a"][i]][0] == d["article"]
     assert (data["edges"]["b"][i], data["edges"]["e"][i]) == (d["start"], d["end"])
+    # the rule in words, as kg/lexicon/rules.tsv says it, not its id
+    assert data["strings"][data["edges"]["r"][i]] == describe_rule("post-chain", "zh") != "post-chain"
     # two renders of one graph are one file: the layout and the packing are deterministic
     render_html(g, tmp_path / "again.html")
     assert (tmp_path / "again.html").read_bytes() == (tmp_path / "big.html").read_bytes()

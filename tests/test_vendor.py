@@ -26,7 +26,7 @@ def test_vendored_files_are_the_pinned_ones():
         for target in files.values():
             assert (vendor / target).stat().st_size > 500
     assert pins["sigma"][0].startswith("3.0.") and pins["graphology"][0].startswith("0.26.")
-    for licence in ("sigma.LICENSE.txt", "graphology.LICENSE.txt"):
+    for licence in ("sigma.LICENSE.txt", "graphology.LICENSE.txt", "yasgui.LICENSE.txt"):
         assert "Permission is hereby granted, free of charge" in (vendor / licence).read_text(encoding="utf-8")
     sigma = (vendor / "sigma.min.js").read_text(encoding="utf-8")
     assert ".Sigma=" in sigma[:1000]  # the UMD build's global
