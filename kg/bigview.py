@@ -280,8 +280,9 @@ def map_positions(graph: nx.MultiDiGraph, nodes: list[str], positions: dict[str,
     """Positions where a place with coordinates (kg's divisions to county level carry lat/lon) sits
     at them, in an equirectangular projection (x = lon·cos(mean lat), y = lat), and every other
     node hangs around the nearest place above it that has them, as the jurisdiction layout placed
-    it, shrunk to a disc that keeps neighbouring places apart. Nodes with no such place keep their
-    layout to the left of the map."""
+    it, shrunk to a disc that keeps neighbouring places apart; a place without coordinates above
+    places with them sits at their mean. Nodes with no such place keep their layout in a small disc
+    off the map's lower left corner."""
     import numpy as np
 
     def coords(p: str) -> tuple[float, float] | None:
@@ -335,7 +336,8 @@ def map_positions(graph: nx.MultiDiGraph, nodes: list[str], positions: dict[str,
         if out:
             xs, ys = [p[0] for p in out.values()], [p[1] for p in out.values()]
             extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-            ox, oy, radius = min(xs) - 0.35 * extent, (min(ys) + max(ys)) / 2, 0.25 * extent
+            # a small disc off the map's lower left corner: beside it, it would squeeze the map
+            ox, oy, radius = min(xs) - 0.1 * extent, min(ys) - 0.1 * extent, 0.08 * extent
         else:
             ox, oy, radius = 0.0, 0.0, 1.0
         cx, cy = _mean([positions[n] for n in rest])
