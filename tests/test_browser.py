@@ -17,8 +17,8 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 # Where the README's screenshot comes from: `KG_SCREENSHOT=docs/seeds-graph.png pytest tests/test_browser.py`
 SCREENSHOT_ENV = "KG_SCREENSHOT"
-# and the big view's: `KG_BIG_SCREENSHOT=docs/big-graph.png pytest tests/test_browser.py -k big_view_paints`
-BIG_SCREENSHOT_ENV = "KG_BIG_SCREENSHOT"
+# and the big view's (big-graph.png, map-layout.png): `KG_SCREENSHOTS=docs pytest tests/test_browser.py -k big_view`
+SCREENSHOTS_ENV = "KG_SCREENSHOTS"
 
 
 def chromium_path() -> str:
@@ -241,36 +241,107 @@ def _quiet_person(graph) -> str:
     raise AssertionError("the generated graph has no person mentioned once with a post")
 
 
+INKED = """() => new Promise(done => {
+    const r = window.kgView.renderer;
+    r.once('afterRender', () => {
+        const gl = document.querySelector('#graph canvas.sigma-nodes');
+        const c = document.createElement('canvas');
+        c.width = gl.width; c.height = gl.height;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(gl, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        let k = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++;
+        done(k);
+    });
+    r.refresh();
+})"""
+
+
+def _shoot(page, name: str, publish: bool = False) -> Path:
+    """A screenshot, and with ``publish`` also into $KG_SCREENSHOTS (README shows those from docs/)."""
+    # the camera's moves (400 ms) end first
+    page.wait_for_timeout(700)
+    shot = page.shots / name
+    page.screenshot(path=str(shot))
+    if publish and os.environ.get(SCREENSHOTS_ENV):
+        Path(os.environ[SCREENSHOTS_ENV]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(os.environ[SCREENSHOTS_ENV]) / name)
+    return shot
+
+
+def _shown(page) -> list[str]:
+    return page.evaluate("window.kgView.view().nodes()")
+
+
+def _group(page, key: str) -> int:
+    """The most precise group of the page's overview that ``key`` is in."""
+    return page.evaluate(f"window.kgView.groups.member[window.kgView.data.nodes.id.indexOf({json.dumps(key)})]")
+
+
+def _district(graph, name: str) -> str:
+    return next(n for n, d in graph.nodes(data=True) if d["kind"] == "place" and d["label"] == name)
+
+
 def test_big_view_asks_nothing_from_the_network(big_page):
     assert big_page.refused == []
     assert big_page.errors == []
 
 
-def test_big_view_paints_its_canvas(big_page):
-    # a WebGL canvas is read while its frame is still there: right after sigma draws it
-    inked = big_page.evaluate("""() => new Promise(done => {
-        const r = window.kgView.renderer;
-        r.once('afterRender', () => {
-            const gl = document.querySelector('#graph canvas.sigma-nodes');
-            const c = document.createElement('canvas');
-            c.width = gl.width; c.height = gl.height;
-            const ctx = c.getContext('2d');
-            ctx.drawImage(gl, 0, 0);
-            const d = ctx.getImageData(0, 0, c.width, c.height).data;
-            let k = 0;
-            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++;
-            done(k);
-        });
-        r.refresh();
-    })""")
-    assert inked > 50_000
+def test_big_view_opens_on_the_overview_of_labelled_groups(big_page, big_graph):
+    shown = _shown(big_page)
+    groups = [k for k in shown if k.startswith("group:")]
+    # readable: tens to a few hundred nodes, nearly all of them groups, each named with its count
+    assert 10 <= len(shown) <= 300
+    assert len(groups) >= 0.9 * len(shown)
+    districts = {d["label"] for _n, d in big_graph.nodes(data=True) if d["kind"] == "place" and d["level"] == "district"}
+    labels = big_page.evaluate("window.kgView.view().nodes().filter(k => k.startsWith('group:'))"
+                               ".map(k => window.kgView.view().getNodeAttribute(k, 'label'))")
+    assert {re.sub(r"（\d+）$", "", label) for label in labels} == districts
+    # the counts add up to every node the districts hold
+    assert sum(int(re.search(r"（(\d+)）$", label).group(1)) for label in labels) >= 50_000 - len(shown)
+    # and every name is drawn, not only set
+    drawn = set(big_page.evaluate("Array.from(window.kgView.renderer.displayedNodeLabels)"))
+    assert set(groups) <= drawn
+    inked = big_page.evaluate(INKED)
+    assert inked > 5_000
     assert big_page.locator("#status").inner_text() == ""
-    shot = big_page.shots / "big-graph.png"
-    big_page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 50_000
-    if os.environ.get(BIG_SCREENSHOT_ENV):
-        Path(os.environ[BIG_SCREENSHOT_ENV]).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, os.environ[BIG_SCREENSHOT_ENV])
+    assert _shoot(big_page, "big-graph.png", publish=True).stat().st_size > 50_000
+
+
+def test_big_view_clicking_a_group_opens_it_and_the_overview_comes_back(big_page, big_graph):
+    first = sorted(_shown(big_page))
+    district = _district(big_graph, "样区00007区")
+    g = _group(big_page, district)
+    # a click on the group where it is drawn
+    at = big_page.evaluate(f"""() => {{
+        const r = window.kgView.renderer, a = window.kgView.view().getNodeAttributes('group:{g}');
+        const p = r.graphToViewport({{x: a.x, y: a.y}}), box = r.getContainer().getBoundingClientRect();
+        return {{x: box.left + p.x, y: box.top + p.y}};
+    }}""")
+    big_page.mouse.click(at["x"], at["y"])
+    big_page.wait_for_function(f"!window.kgView.view().hasNode('group:{g}')")
+    shown = set(_shown(big_page))
+    members = {n for n, d in big_graph.nodes(data=True) if d["kind"] != "source"
+               and (n.startswith("person/样区00007区/") or d.get("jurisdiction") == district)}
+    assert len(members) > 200 and members <= shown and district in shown
+    assert "样区00007区" in big_page.inner_text("#details") and "人物" in big_page.inner_text("#details")
+    # laid out where the group stood: its members' middle is near the group's place
+    spread = big_page.evaluate(f"""() => {{
+        const v = window.kgView.view(), xs = [], ys = [];
+        {json.dumps(sorted(members))}.forEach(k => {{
+            xs.push(v.getNodeAttribute(k, 'x')); ys.push(v.getNodeAttribute(k, 'y'));
+        }});
+        const g = window.kgView.groups, mean = a => a.reduce((s, x) => s + x, 0) / a.length;
+        return Math.hypot(mean(xs) - g.x[{g}], mean(ys) - g.y[{g}]);
+    }}""")
+    assert spread < 10_000  # a tenth of the drawing's half-width
+    _shoot(big_page, "big-group.png")
+    big_page.locator(f'#opened button[data-group="{g}"]').click()
+    assert sorted(_shown(big_page)) == first
+    big_page.evaluate(f"window.kgView.expand({g})")
+    big_page.click("#overview")
+    assert sorted(_shown(big_page)) == first
 
 
 def test_big_view_holds_every_node_and_edge(big_page, big_graph):
@@ -280,18 +351,28 @@ def test_big_view_holds_every_node_and_edge(big_page, big_graph):
     assert set(big_page.evaluate("window.kgView.graph.nodes()")) == drawable
     assert big_page.evaluate("window.kgView.graph.size") == drawn_edges
     assert "50001 个节点 · 150000 条关系" in big_page.inner_text("#stats")
+    # every group opened, every node and edge is drawn
+    big_page.click("#expand-all")
+    assert set(_shown(big_page)) == drawable
+    assert big_page.evaluate("window.kgView.view().size") == drawn_edges
+    assert big_page.evaluate(INKED) > 50_000
+    _shoot(big_page, "big-all.png")
+    big_page.click("#overview")
 
 
-def test_big_view_search_finds_a_node_not_labelled_at_first_and_shows_its_evidence(big_page, big_graph):
+def test_big_view_search_finds_a_node_not_shown_at_first_and_shows_its_evidence(big_page, big_graph):
     key = _quiet_person(big_graph)
     name = big_graph.nodes[key]["label"]
-    # not among the labels of the first view
-    assert big_page.evaluate(f"window.kgView.renderer.getNodeDisplayData({json.dumps(key)}).size") < 7
+    big_page.click("#overview")
+    # not drawn in the first view: its district stands for it
+    assert not big_page.evaluate(f"window.kgView.view().hasNode({json.dumps(key)})")
     big_page.fill("#search", name)
     big_page.dispatch_event("#search", "input")
     assert name in big_page.eval_on_selector_all("#search-names option", "os => os.map(o => o.value)")
     big_page.press("#search", "Enter")
     big_page.wait_for_function(f"document.querySelector('#details .label')?.textContent === {json.dumps(name)}")
+    # its district opened, so that it is drawn as itself
+    assert big_page.evaluate(f"window.kgView.view().hasNode({json.dumps(key)})")
     details = big_page.inner_text("#details")
     _u, org, holds = next((u, v, d) for u, v, d in big_graph.out_edges(key, data=True) if d["kind"] == "holds")
     assert holds["sentence"] in details.replace("\n", "")
@@ -304,12 +385,15 @@ def test_big_view_search_finds_a_node_not_labelled_at_first_and_shows_its_eviden
 
 def test_big_view_clicking_a_node_on_the_canvas_shows_it(big_page, big_graph):
     key = _quiet_person(big_graph)
-    org = next(v for _u, v, d in big_graph.out_edges(key, data=True) if d["kind"] == "holds")
+    district = key.split("/")[1]
+    # a post in the person's own district, drawn once the district is open
+    org = next(v for _u, v, d in big_graph.out_edges(key, data=True)
+               if d["kind"] == "holds" and big_graph.nodes[v]["label"].startswith(district))
     big_page.evaluate(f"window.kgSelect({json.dumps(key)})")
     big_page.wait_for_timeout(800)  # the camera's move to the node (500 ms) ends
     # where the post's organisation is drawn, in page pixels
     at = big_page.evaluate(f"""() => {{
-        const r = window.kgView.renderer, a = window.kgView.graph.getNodeAttributes({json.dumps(org)});
+        const r = window.kgView.renderer, a = window.kgView.view().getNodeAttributes({json.dumps(org)});
         const p = r.graphToViewport({{x: a.x, y: a.y}}), box = r.getContainer().getBoundingClientRect();
         return {{x: box.left + p.x, y: box.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height}};
     }}""")
@@ -332,3 +416,43 @@ def test_big_view_filters_by_kind_and_widens_the_neighbourhood(big_page, big_gra
     assert hidden is True
     big_page.check('#kind-filter input[data-kind="person"]')
     assert big_page.evaluate(f"window.kgView.renderer.getNodeDisplayData({json.dumps(key)}).hidden") is not True
+    big_page.select_option("#hops", "1")
+
+
+def test_big_view_map_layout_puts_places_at_their_coordinates(big_page, big_graph):
+    big_page.click("#overview")
+    big_page.check("#map-layout")
+    # each district's group, where the page draws it, beside its coordinates
+    rows = []
+    for n, d in big_graph.nodes(data=True):
+        if d["kind"] == "place" and d["level"] == "district":
+            g = _group(big_page, n)
+            p = big_page.evaluate(f"""() => {{
+                const r = window.kgView.renderer, a = window.kgView.view().getNodeAttributes('group:{g}');
+                return r.graphToViewport({{x: a.x, y: a.y}});
+            }}""")
+            rows.append((d["lon"], d["lat"], p["x"], p["y"]))
+    assert len(rows) == 100
+    # a greater longitude is further right, a greater latitude higher up (screen y grows downwards)
+    for lon, lat, x, y in rows:
+        for lon2, lat2, x2, y2 in rows:
+            if lon2 > lon:
+                assert x2 > x
+            if lat2 > lat:
+                assert y2 < y
+    # what a district holds hangs around it: a person nearer their own district than any other
+    key = _quiet_person(big_graph)
+    district = _district(big_graph, key.split("/")[1])
+    big_page.evaluate(f"window.kgSelect({json.dumps(key)})")
+    near = big_page.evaluate(f"""() => {{
+        const v = window.kgView.view(), g = window.kgView.groups, p = v.getNodeAttributes({json.dumps(key)});
+        const own = v.getNodeAttributes({json.dumps(district)});
+        let best = Infinity;
+        v.forEachNode((k, a) => {{ if (a.group !== undefined) best = Math.min(best, Math.hypot(a.x - p.x, a.y - p.y)); }});
+        return [Math.hypot(own.x - p.x, own.y - p.y), best];
+    }}""")
+    assert near[0] < near[1]
+    big_page.click("#overview")
+    _shoot(big_page, "map-layout.png", publish=True)
+    big_page.uncheck("#map-layout")
+    assert big_page.errors == []

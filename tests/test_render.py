@@ -405,3 +405,59 @@ def test_group_layout_places_each_jurisdiction_apart():
         own = groups[n]
         dist = {k: (pos[n][0] - c[0]) ** 2 + (pos[n][1] - c[1]) ** 2 for k, c in centre.items()}
         assert min(dist, key=dist.get) == own
+
+
+def _seed_overview(out_dir):
+    from kg.bigview import group_layout, overview
+    from kg.export import read_node_link
+    from kg.render import HIDDEN_EDGE_KINDS, HIDDEN_NODE_KINDS
+
+    g = read_node_link(out_dir / "graph.json")
+    nodes = [n for n, d in g.nodes(data=True) if d.get("kind") not in HIDDEN_NODE_KINDS]
+    pairs = [(u, v) for u, v, d in g.edges(data=True) if d.get("kind") not in HIDDEN_EDGE_KINDS]
+    return g, nodes, overview(g, nodes, group_layout(g, nodes, pairs))
+
+
+def test_the_overview_groups_the_seeds_by_jurisdiction(out_dir):
+    g, nodes, ov = _seed_overview(out_dir)
+    group = {k: i for i, k in enumerate(ov["keys"])}
+
+    def chain(i: int) -> list[str]:
+        out = []
+        while i >= 0:
+            out.append(ov["label"][i])
+            i = ov["parent"][i]
+        return out
+
+    # province → city → district → street, as the places' parents say
+    assert chain(group["place/340604"]) == ["烈山区", "淮北市", "安徽省"]
+    assert chain(group["place/烈山区/临海童街道"]) == ["临海童街道", "烈山区", "淮北市", "安徽省"]
+    row = {n: i for i, n in enumerate(nodes)}
+    # a person in the district their key scopes them to, an organisation in its jurisdiction
+    assert chain(ov["member"][row["person/烈山区/刘明"]])[0] == "烈山区"
+    org = next(n for n, d in g.nodes(data=True) if d.get("kind") == "organization" and d.get("label") == "烈山区委")
+    assert chain(ov["member"][row[org]])[0] == "烈山区"
+    # parents come before their children, so that the page can walk them in one pass
+    assert all(p < i for i, p in enumerate(ov["parent"]))
+    # the first view: fewer items than nodes, every group with members
+    assert ov["open"] and all(ov["parent"][i] == -1 or ov["parent"][i] in ov["open"] for i in ov["open"])
+
+
+def test_the_map_puts_the_seeds_places_at_their_coordinates(out_dir):
+    g, nodes, ov = _seed_overview(out_dir)
+    at = ov["node_map"]
+    east, west = "place/330105", "place/340604"  # 拱墅区 (120.1° E), 烈山区 (116.8° E)
+    assert g.nodes[east]["lon"] > g.nodes[west]["lon"]
+    assert at[east][0] > at[west][0]
+    north, south = "place/370800", "place/330100"  # 济宁市 (35.4° N), 杭州市 (30.2° N)
+    assert at[north][1] > at[south][1]
+    # what a district holds hangs around it: nearer its own district than the next one's
+    liu = at["person/烈山区/刘明"]
+
+    def d2(p):
+        return (liu[0] - at[p][0]) ** 2 + (liu[1] - at[p][1]) ** 2
+
+    assert d2(west) < d2("place/410403")  # 卫东区, in another province
+    # a group sits where its place does
+    group = {k: i for i, k in enumerate(ov["keys"])}
+    assert ov["group_map"][group[west]] == at[west]
