@@ -422,6 +422,9 @@ def test_big_view_filters_by_kind_and_widens_the_neighbourhood(big_page, big_gra
 def test_big_view_map_layout_puts_places_at_their_coordinates(big_page, big_graph):
     big_page.click("#overview")
     big_page.check("#map-layout")
+    # the camera glides to the new layout: read the screen once it is still, or the rows below
+    # would be taken at different moments of the glide
+    big_page.wait_for_function("() => !window.kgView.renderer.getCamera().isAnimated()", timeout=10_000)
     # each district's group, where the page draws it, beside its coordinates
     rows = []
     for n, d in big_graph.nodes(data=True):
