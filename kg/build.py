@@ -117,7 +117,8 @@ def _pages(sources: list[Source], executor: Executor, progress: bool, fn=process
 def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
           jurisdiction: str | None = None, max_bytes: int = MAX_BYTES, jobs: int = 1,
           cache_dir: Path | None = None, progress: bool = False, date: str | None = None,
-          executor: Executor | None = None, if_changed: bool = False, merges: Path | None = None) -> BuildResult:
+          executor: Executor | None = None, if_changed: bool = False, merges: Path | None = None,
+          title: str | None = None) -> BuildResult:
     """Run every stage over ``paths`` and write the outputs to ``out``. ``jurisdiction`` (淮北市烈山区)
     is where pages are from when their reports do not say and no ``kg.toml`` of their folder does.
     Pages are segmented and extracted on ``executor`` (default: ``jobs`` local processes).
@@ -126,7 +127,9 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     With ``if_changed``, a build whose pages (as read), options and kg equal those the outputs in
     ``out`` were built from keeps them as they are (like make) and says so in ``up_to_date``.
     ``merges`` is a reviewed decisions file (``kg review``): which person nodes to merge or keep
-    apart, applied by the careers stage."""
+    apart, applied by the careers stage. ``title`` names the corpus in graph.html and report.json
+    (default: ``corpus_title(paths)``)."""
+    title = title or corpus_title(paths)
     for folder in (out, cache_dir) if cache_dir else (out,):
         probe(folder)
     recover(out)
@@ -151,7 +154,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
     wall["read"] = time.perf_counter() - t
     memory["read"] = peak_mb()
     inputs = inputs_digest(corpus, html=html, explain=explain, jurisdiction=jurisdiction, date=date,
-                           max_bytes=max_bytes, merges=[(d.action, d.a, d.b, d.note) for d in decisions])
+                           max_bytes=max_bytes, title=title, merges=[(d.action, d.a, d.b, d.note) for d in decisions])
     if if_changed:
         kept = _kept(out, inputs, corpus)
         if kept is not None:
@@ -212,7 +215,8 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
             step = "the exports"
             names = []
             t = time.perf_counter()
-            for part, (written, seconds, peak) in _export(parts, graph, corpus, stage.path, jobs, stages.start):
+            for part, (written, seconds, peak) in _export(parts, graph, corpus, stage.path, jobs, stages.start,
+                                                                title=title):
                 step = EXPORT_STEPS[part]
                 if isinstance(written, OSError):
                     raise written
@@ -222,7 +226,7 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
                 memory[part] = peak
             wall["exports"] = time.perf_counter() - t
             wall["total"] = time.perf_counter() - started  # to here: the report cannot hold its own writing
-            report = make_report(corpus, graph, timings, cache_stats, memory, wall)
+            report = {"title": title, **make_report(corpus, graph, timings, cache_stats, memory, wall)}
             step = "report.json"
             stages.start("publish")
             write_atomic(stage.path / "report.json",
@@ -242,14 +246,14 @@ def build(paths: list[str], out: Path, html: bool = True, explain: bool = False,
 EXPORT_STEPS = {"rdf": "the RDF files", "graphml": "graph.graphml", "json": "graph.json",
                 "explain": "explain.jsonl", "html": "graph.html"}
 EXPORT_TIMING = {"json": "graphml"}
-_EXPORTING: list = []  # (graph, corpus, folder) of the exports under way, for a forked process to find
+_EXPORTING: list = []  # (graph, corpus, folder, title) of the exports under way, for a forked process to find
 
 
 def _export_part(part: str):
     """Write one export into the staging folder: the names written (or the OSError that stopped
     it, returned so that a forked process can hand it back), the seconds it took and the peak MB
     of the process that wrote it."""
-    graph, corpus, folder = _EXPORTING
+    graph, corpus, folder, title = _EXPORTING
     t = time.perf_counter()
     try:
         if part == "rdf":
@@ -266,7 +270,7 @@ def _export_part(part: str):
         else:
             from .render import render_html
 
-            render_html(graph, folder / "graph.html", title="kg: " + ", ".join(s.name for s in corpus.sources[:3]))
+            render_html(graph, folder / "graph.html", title="kg: " + title)
             written = ["graph.html"]
     except OSError as err:
         return err, 0.0, peak_mb()
@@ -278,7 +282,8 @@ def _export_child(send) -> None:
     send.close()
 
 
-def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int, started=lambda part: None):
+def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int, started=lambda part: None,
+            title: str = "kg"):
     """(part, what ``_export_part`` gave) for each part, in the order of ``parts``. With ``jobs``
     > 1 the RDF files (the largest export) are written by a forked copy of this process while
     this one writes the rest: no graph is copied or sent, the fork shares its memory.
@@ -286,7 +291,7 @@ def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int, st
     wait for it), for progress."""
     import multiprocessing
 
-    _EXPORTING[:] = (graph, corpus, folder)
+    _EXPORTING[:] = (graph, corpus, folder, title)
     try:
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods() or parts[0] != "rdf":
             for part in parts:
@@ -319,6 +324,18 @@ def _export(parts: list[str], graph, corpus: Corpus, folder: Path, jobs: int, st
             child.join()
     finally:
         _EXPORTING.clear()
+
+
+def corpus_title(paths: list[str]) -> str:
+    """A corpus's name: the folder given, or the folder that holds every input. Its first files'
+    names said nothing of a corpus of thousands of pages."""
+    import os
+
+    folders = [p if p.is_dir() else p.parent for p in (Path(x).resolve() for x in paths)]
+    if not folders:
+        return "kg"
+    common = Path(os.path.commonpath(folders))
+    return common.name or str(common)
 
 
 def inputs_digest(corpus: Corpus, **options) -> str:

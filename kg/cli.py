@@ -73,7 +73,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                        max_bytes=args.max_bytes, jobs=jobs, cache_dir=cache_dir,
                        progress=wanted(args.quiet), date=args.date,
                        executor=make_executor(args.executor, jobs, args.scheduler, warm=load_pipeline),
-                       if_changed=not args.no_cache, merges=Path(args.merges) if args.merges else None)
+                       if_changed=not args.no_cache, merges=Path(args.merges) if args.merges else None,
+                       title=args.title)
     except ExecutorError as err:
         print(f"kg build: {err}", file=sys.stderr)
         return EXIT_EXECUTOR
@@ -281,7 +282,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     graph, status = _build_graph_json(args.target, "view")
     if graph is None:
         return status
-    title, career = "kg", None
+    corpus, career = args.title or _corpus_title(args.target), None
+    title = f"kg: {corpus}"
     if args.career:
         hits = people_named(graph, args.career)
         if not hits:
@@ -296,14 +298,14 @@ def cmd_view(args: argparse.Namespace) -> int:
         spells = sum(1 for s in graph.graph.get("spells", []) if s["person"] == career)
         name = graph.nodes[career].get("label") or career
         graph = focus(graph, career, args.hops)
-        title = f"kg: {name} 的履历（{spells} 项任职）"
+        title = f"kg: {corpus} · {name} 的履历（{spells} 项任职）"
     elif args.focus:
         try:
             graph = focus(graph, args.focus, args.hops)
         except KeyError:
             print(f"kg view: no node named {args.focus!r} in {args.target}", file=sys.stderr)
             return EXIT_USAGE
-        title = f"kg: {args.focus}（{args.hops} 跳）"
+        title = f"kg: {corpus} · {args.focus}（{args.hops} 跳）"
     out = Path(args.output)
     try:
         render_html(graph, out, title=title, career=career)
@@ -313,6 +315,14 @@ def cmd_view(args: argparse.Namespace) -> int:
     about = f"{career}, {spells} spell{'s' if spells != 1 else ''}; " if career else ""
     print(f"wrote {out}: {about}{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return EXIT_OK
+
+
+def _corpus_title(target: str) -> str:
+    """The corpus's name the build took (report.json), else the build folder's name."""
+    try:
+        return str(json.loads((Path(target) / "report.json").read_text(encoding="utf-8"))["title"])
+    except (OSError, ValueError, KeyError, TypeError):  # a bare graph.json, or a build older than titles
+        return Path(target).resolve().name
 
 
 def _date_sources(target: str) -> dict[str, str]:
@@ -496,6 +506,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="redo every page, and build even when nothing changed")
     b.add_argument("--merges", metavar="FILE",
                    help="reviewed decisions (merges.tsv, from `kg review`): person nodes to merge or keep apart")
+    b.add_argument("--title", metavar="NAME",
+                   help="the corpus's name in graph.html's title (default: the folder that holds the inputs)")
     b.add_argument("--date", metavar="YYYY-MM-DD|YYYY",
                    help="the pages' date (or year) when neither their names nor their text give one")
     b.add_argument("--strict", action="store_true", help="exit 3 on any warning, not only on skipped input")
@@ -572,6 +584,8 @@ def parser() -> argparse.ArgumentParser:
                           "(a name, or a key person/… when several people have it)")
     w.add_argument("--hops", type=_count(0), default=2, help="how far from the focus or person (default 2)")
     w.add_argument("-o", "--output", default="view.html", help="the HTML file to write (default view.html)")
+    w.add_argument("--title", metavar="NAME",
+                   help="the corpus's name in the page's title (default: the one the build was given or took)")
     w.set_defaults(func=cmd_view)
 
     e = sub.add_parser("explain", help="why a node is in the graph: its mentions, rules and facts")

@@ -32,6 +32,7 @@ from pyvis.network import Network
 from .bigview import BIG_VIEW_NODES
 from .career_tables import spell_rows
 from .careers import post_title
+from .explain import describe_rule
 from .export import write_atomic
 
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -308,7 +309,7 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
     if aliases:
         parts.append(f"<div><b>别名：</b>{esc('、'.join(aliases))}</div>")
     if kind == "person":
-        posts = []
+        posts: Counter[str] = Counter()  # a post reported in five articles is one line, seen five times
         spans = {(sp["org"], sp["title"]): sp for sp in graph.graph.get("spells", []) if sp["person"] == n}
         for _, org, e in graph.out_edges(n, data=True):
             if e.get("kind") != "holds":
@@ -319,14 +320,14 @@ def _node_tooltip(graph: nx.MultiDiGraph, n: str) -> str:
             when = ""
             if spell and spell.get("first"):  # the tenure's timeline: first and last reports that show it
                 when = f" {spell['first']}" + (f"—{spell['last']}" if spell["last"] != spell["first"] else "")
-            posts.append((f"{post}（{org_label}）" if post else org_label) + when)
-        posts = list(dict.fromkeys(posts))
+            posts[(f"{post}（{org_label}）" if post else org_label) + when] += 1
         stated = "，".join(str(d[k]) + ("生" if k == "birth" else "") for k in ("gender", "ethnicity", "birth")
                           if d.get(k))
         if stated:  # what a pre-appointment notice states of the person
             parts.append(f"<div><b>简况：</b>{esc(stated)}</div>")
         if posts:
-            shown = "".join(f"<li>{esc(p)}</li>" for p in posts[:TOOLTIP_MAX_POSTS])
+            shown = "".join(f"<li>{esc(p)}" + (f' <span class="seen">×{seen}</span>' if seen > 1 else "") + "</li>"
+                            for p, seen in list(posts.items())[:TOOLTIP_MAX_POSTS])
             more = f"<li>……共 {len(posts)} 项</li>" if len(posts) > TOOLTIP_MAX_POSTS else ""
             parts.append(f"<div><b>职务：</b><ul>{shown}{more}</ul></div>")
     if kind == "article":
@@ -434,7 +435,12 @@ def _evidence(graph: nx.MultiDiGraph, u: str, v: str, d: dict) -> dict:
         "article": article,
         "headline": _article_headline(graph, article) if article else "",
         "file": str(d.get("file") or ""),
+        "date": _article_date(graph, article) if article else "",
+        # offsets into the page file, so that a reader can find the sentence where it was printed
+        "start": d["start"] if isinstance(d.get("start"), int) and d["start"] >= 0 else None,
+        "end": d["end"] if isinstance(d.get("end"), int) and d["end"] >= 0 else None,
         "rule": str(d.get("rule") or ""),
+        "ruleText": describe_rule(str(d["rule"]), "zh") if d.get("rule") else "",
     }
 
 

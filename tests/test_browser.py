@@ -7,10 +7,14 @@ import json
 import os
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import seed_text
 from playwright.sync_api import sync_playwright
+
+from kg.explain import describe_rule
 
 # Flags of a root, offline, screenless machine: no sandbox, no GPU, no calls home.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -115,7 +119,7 @@ def test_searching_a_name_focuses_its_node(page):
     assert "烈山区委" in page.inner_text("#details")
 
 
-def test_clicking_an_edge_shows_its_evidence(page):
+def test_clicking_an_edge_shows_its_evidence(page, out_dir):
     # 刘明's neighbourhood only, so that no other edge crosses the one clicked
     page.fill("#search", "刘明")
     page.press("#search", "Enter")
@@ -139,6 +143,114 @@ def test_clicking_an_edge_shows_its_evidence(page):
     assert "区委书记刘明主持会议并讲话" in details
     assert "000_96c8e21aadbbbbe2.txt" in details
     page.screenshot(path=str(page.shots / "evidence.png"))
+    # reviewable: the name marked, the report's date, the offsets into the file, the rule in words
+    quote = page.locator("#details .observation blockquote").first
+    assert "刘明" in quote.locator("mark").all_inner_texts()
+    shown = {dt: dd for dt, dd in zip(page.locator("#details .observation dt").all_inner_texts(),
+                                      page.locator("#details .observation dd").all_inner_texts(), strict=True)}
+    start, end = map(int, re.fullmatch(r"(\d+)–(\d+)", shown["字符位置"]).groups())
+    # the page's layout broke this sentence over lines, which the segmenter joins again
+    assert re.sub(r"\s", "", seed_text("000_96c8e21aadbbbbe2.txt")[start:end]) == quote.inner_text()
+    graph = json.loads((out_dir / "graph.json").read_text(encoding="utf-8"))
+    date = next(n["date"] for n in graph["nodes"] if n["id"] == "article/" + edge["evidence"]["article"])
+    month, day = re.fullmatch(r"--(\d\d)-(\d\d)", date).groups()  # the seeds give no year
+    assert shown["报道日期"].startswith(f"{int(month)}月{int(day)}日")
+    assert shown["抽取依据"] == describe_rule(edge["evidence"]["rule"], "zh") != edge["evidence"]["rule"]
+    assert edge["evidence"]["rule"] not in page.inner_text("#details")
+
+
+def test_a_laying_out_indicator_shows_while_vis_stabilises(browser, out_dir):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    # every change of the indicator, from before the page's script runs
+    context.add_init_script("""
+        window.layoutStates = [];
+        new MutationObserver(() => {
+            const box = document.getElementById('layout');
+            if (box) window.layoutStates.push({shown: getComputedStyle(box).display !== 'none', text: box.textContent});
+        }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+    """)
+    page = context.new_page()
+    try:
+        page.goto((out_dir / "graph.html").as_uri())
+        page.wait_for_function("document.getElementById('layout').hidden", timeout=120_000)
+        states = page.evaluate("window.layoutStates")
+        progress = [int(m.group(1)) for s in states if s["shown"] and (m := re.search(r"(\d+)%", s["text"]))]
+        assert progress and progress == sorted(progress) and progress[0] < 100
+        assert all("正在布局" in s["text"] for s in states if s["shown"])
+        assert states[-1]["shown"] is False
+        assert page.evaluate("window.network.physics.ready && !window.network.physics.options.enabled")
+    finally:
+        context.close()
+
+
+def _dom_position(page, node_id: str) -> dict:
+    return page.evaluate(f"""() => {{
+        const n = window.network, id = {json.dumps(node_id)};
+        return n.canvasToDOM(n.getPositions([id])[id]);
+    }}""")
+
+
+def test_the_hover_card_does_not_cover_the_node_or_its_neighbours(page):
+    page.click("#show-all")
+    page.fill("#search", "刘明")
+    page.press("#search", "Enter")
+    liu = page.evaluate("window.network.getSelectedNodes()[0]")
+    page.evaluate(f"""() => {{
+        const n = window.network, id = {json.dumps(liu)};
+        n.moveTo({{position: n.getPositions([id])[id], scale: 1.2}});
+    }}""")
+    box = page.locator("#graph canvas").bounding_box()
+    at = _dom_position(page, liu)
+    page.mouse.move(box["x"] + at["x"] - 4, box["y"] + at["y"] - 4)
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"], steps=3)
+    card = page.locator("#card")
+    card.wait_for(state="visible")
+    assert card.locator(".tt-label").inner_text() == "刘明"
+    rect = card.bounding_box()
+    neighbours = page.evaluate(f"""() => {{
+        const id = {json.dumps(liu)}, data = window.network.body.data;
+        return data.edges.get({{filter: e => e.from === id || e.to === id}}).map(e => e.from === id ? e.to : e.from);
+    }}""")
+    assert neighbours
+    for node in [liu, *neighbours]:
+        p = _dom_position(page, node)
+        x, y = box["x"] + p["x"], box["y"] + p["y"]
+        assert not (rect["x"] - 20 <= x <= rect["x"] + rect["width"] + 20
+                    and rect["y"] - 20 <= y <= rect["y"] + rect["height"] + 20), node
+    page.screenshot(path=str(page.shots / "hover.png"))
+    # off to a spot with nothing drawn on it, the card goes
+    empty = page.evaluate("""() => {
+        const n = window.network, c = n.canvas.frame.canvas;
+        for (let y = 10; y < c.clientHeight; y += 15) for (let x = 10; x < c.clientWidth; x += 15)
+            if (n.getNodeAt({x, y}) === undefined && n.getEdgeAt({x, y}) === undefined) return {x, y};
+    }""")
+    page.mouse.move(box["x"] + empty["x"], box["y"] + empty["y"], steps=3)
+    card.wait_for(state="hidden")
+
+
+def test_a_relation_seen_in_several_reports_is_listed_once_with_its_count(page, out_dir):
+    graph = json.loads((out_dir / "graph.json").read_text(encoding="utf-8"))
+    kinds = {n["id"]: n["kind"] for n in graph["nodes"]}
+    seen = Counter((e["source"], e["target"], e["kind"], e.get("label")) for e in graph["edges"]
+                   if e["kind"] not in ("mentions", "in_file") and kinds[e["source"]] == "person")
+    (person, _, _, post), count = seen.most_common(1)[0]
+    assert count > 1
+    page.evaluate(f"window.kgSelect({json.dumps(person)})")
+    relations = Counter((e["source"], e["target"], e["kind"], e.get("label")) for e in graph["edges"]
+                        if person in (e["source"], e["target"]) and e["kind"] not in ("mentions", "in_file")
+                        and kinds[e["source"]] != "source" and kinds[e["target"]] != "source")
+    lines = page.locator("#details .rels li").all_inner_texts()
+    assert len(lines) == len(relations)
+    assert len(set(lines)) == len(lines)
+    assert [line for line in lines if line.startswith(f"→ {post} ")][0].endswith(f"×{count}")
+    # the card lists the post once, with how often it was reported
+    posts = page.locator("#details .tt li").all_inner_texts()
+    assert len([p for p in posts if p.startswith(post + "（")]) == 1
+    assert any(p.startswith(post + "（") and p.endswith(f"×{count}") for p in posts)
+    # its evidence shows every report of it
+    page.locator("#details .rels button", has_text=f"→ {post} ").first.click()
+    assert page.locator("#details .observation").count() == count
 
 
 # --- the career panel, on a build of made-up dated pages (tests/conftest.py's dated_build) ---------

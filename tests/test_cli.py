@@ -339,3 +339,33 @@ def test_view_career_of_a_name_two_people_share(dated_build, tmp_path, capsys):
     assert main(["view", str(dated_build), "--career", "person/龙子湖区/王明", "-o", str(tmp_path / "x.html")]) == 0
     [spell] = _career_data(tmp_path / "x.html")["careers"]["person/龙子湖区/王明"]["spells"]
     assert spell["post"] == "龙子湖区人民政府区长"
+
+
+def _title(html) -> str:
+    import re
+
+    return re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8")).group(1)
+
+
+def test_graph_html_names_the_corpus_folder_not_its_files(out_dir):
+    assert _title(out_dir / "graph.html") == "kg: seeds"
+    assert json.loads((out_dir / "report.json").read_text(encoding="utf-8"))["title"] == "seeds"
+
+
+def test_pages_from_two_folders_take_their_common_folder_and_title_overrides_it(tmp_path):
+    corpus = tmp_path / "县报"
+    for part, name in (("a", SEED_NAMES[0]), ("b", SEED_NAMES[1])):
+        (corpus / part).mkdir(parents=True)
+        shutil.copy(SEEDS / name, corpus / part / name)
+    out = tmp_path / "out"
+    assert main(["build", str(corpus / "a" / SEED_NAMES[0]), str(corpus / "b"), "-o", str(out), "-q", "-j", "1"]) == 0
+    assert _title(out / "graph.html") == "kg: 县报"
+    # kg view takes the build's corpus name, and its own --title before it
+    assert main(["view", str(out), "-o", str(tmp_path / "all.html")]) == 0
+    assert _title(tmp_path / "all.html") == "kg: 县报"
+    assert main(["view", str(out), "--focus", "烈山区委", "--hops", "1", "-o", str(tmp_path / "f.html")]) == 0
+    assert _title(tmp_path / "f.html") == "kg: 县报 · 烈山区委（1 跳）"
+    assert main(["view", str(out), "--title", "某日报", "-o", str(tmp_path / "t.html")]) == 0
+    assert _title(tmp_path / "t.html") == "kg: 某日报"
+    assert main(["build", str(corpus), "-o", str(out), "-q", "-j", "1", "--title", "某日报"]) == 0
+    assert _title(out / "graph.html") == "kg: 某日报"
