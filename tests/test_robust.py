@@ -41,6 +41,8 @@ INIT_SCRIPT = "</script><script>x"  # “</script><scr⏎ipt>x”工程: a line 
 INIT_BACKSLASH = "b\\c"  # from “a\"b\\c”工程: QUOTED stops at the ASCII quote, so the name is b\c
 SENTENCE = "区委副书记、区长孙露露出席会议并强调<i>\"务实\"</i> & \\ 'ok'。"
 HOSTILE_FILE = "hostile<b>&'\".txt"
+# the folder that holds the page, which names the corpus in the page's title
+HOSTILE_FOLDER = "corpus<b>&'\""
 
 HOSTILE_PAGE = f"""{HEADLINE}
 
@@ -57,7 +59,8 @@ INITIATIVES = [INIT_AMP, INIT_SCRIPT, INIT_BACKSLASH]
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    page = root / HOSTILE_FILE
+    (root / HOSTILE_FOLDER).mkdir()
+    page = root / HOSTILE_FOLDER / HOSTILE_FILE
     page.write_text(HOSTILE_PAGE, encoding="utf-8")
     out = root / "out"
     result = build([str(page)], out, html=True)
@@ -165,8 +168,8 @@ def test_hostile_html_page(hostile, out_dir):
     assert [a for a, _ in page.scripts] == [a for a, _ in seeds.scripts]
     assert "<script>alert(1)" not in text and "<b>明" not in text and "<i>\"务实" not in text
     assert "i" not in {t for t, _ in page.tags} - {t for t, _ in seeds.tags}
-    # the title (file names) is text, not markup
-    assert any(HOSTILE_FILE in t for t in page.text)
+    # the title (the corpus's folder) is text, not markup
+    assert any(HOSTILE_FOLDER in t for t in page.text)
     data_blocks = [s for a, s in page.scripts if a.get("type") == "application/json" and a.get("id") == "kg-data"]
     assert len(data_blocks) == 1
     data = json.loads(data_blocks[0])
