@@ -120,9 +120,10 @@ def _sampled_force_layout(nodes: list[str], pairs: list[tuple[str, str]], seed: 
     nodes be laid out in seconds. Deterministic for a seed."""
     import numpy as np
 
+    from .render import force_step, link_array, unit_positions
+
     n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    links = np.array([(index[u], index[v]) for u, v in pairs if u != v], dtype=np.int64).reshape(-1, 2)
+    links = link_array(nodes, pairs)
     rng = np.random.default_rng(seed)
     # a start on a sunflower disc rather than uniform noise: the sampled repulsion has less to undo
     order = rng.permutation(n)
@@ -141,18 +142,9 @@ def _sampled_force_layout(nodes: list[str], pairs: list[tuple[str, str]], seed: 
         dy = pos[:, 1, None] - src[None, :, 1]
         w = (k * k * weight_up) / np.maximum(dx * dx + dy * dy, floor)
         disp = np.stack([(dx * w).sum(axis=1), (dy * w).sum(axis=1)], axis=1)
-        if len(links):
-            delta = pos[links[:, 0]] - pos[links[:, 1]]
-            pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
-            np.add.at(disp, links[:, 0], -pull)
-            np.add.at(disp, links[:, 1], pull)
-        disp -= pos * (4.0 * np.linalg.norm(pos, axis=1)[:, None])
-        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        force_step(pos, disp, links, k, temperature)
         temperature -= cooling
-    pos -= pos.mean(axis=0)
-    scale = np.abs(pos).max() or 1.0
-    return [(float(x), float(y)) for x, y in pos / scale]
+    return unit_positions(pos)
 
 
 # --- the overview: groups by jurisdiction, and the map ---------------------------------------------

@@ -506,8 +506,7 @@ def _force_layout(nodes: list[str], pairs: list[tuple[str, str]], seed: int = 7)
     import numpy as np
 
     n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    links = np.array([(index[u], index[v]) for u, v in pairs if u != v], dtype=np.int64).reshape(-1, 2)
+    links = link_array(nodes, pairs)
     rng = np.random.default_rng(seed)
     pos = (rng.random((n, 2)) - 0.5).astype(np.float32)
     if n == 1:
@@ -526,19 +525,40 @@ def _force_layout(nodes: list[str], pairs: list[tuple[str, str]], seed: int = 7)
             weight = k * k / np.maximum(dx * dx + dy * dy, 1e-9)
             disp[lo : lo + batch, 0] = (dx * weight).sum(axis=1)
             disp[lo : lo + batch, 1] = (dy * weight).sum(axis=1)
-        if len(links):
-            delta = pos[links[:, 0]] - pos[links[:, 1]]
-            pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
-            np.add.at(disp, links[:, 0], -pull)
-            np.add.at(disp, links[:, 1], pull)
-        # Without a pull to the centre, isolated nodes and small components drift off to the
-        # edge of the canvas and the initial fit zooms the main component down to a speck.
-        disp -= pos * (4.0 * np.linalg.norm(pos, axis=1)[:, None])
-        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        force_step(pos, disp, links, k, temperature)
         temperature -= cooling
-    pos -= pos.mean(axis=0)
-    scale = np.abs(pos).max() or 1.0
+    return unit_positions(pos)
+
+
+def link_array(nodes: list[str], pairs: list[tuple[str, str]]):
+    """The pairs as an (m, 2) array of the nodes' indices, self-loops left out."""
+    import numpy as np
+
+    index = {v: i for i, v in enumerate(nodes)}
+    return np.array([(index[u], index[v]) for u, v in pairs if u != v], dtype=np.int64).reshape(-1, 2)
+
+
+def force_step(pos, disp, links, k, temperature) -> None:
+    """One Fruchterman-Reingold step after the repulsion (``disp``): the links' pull, a pull to
+    the centre, and each node moved at most ``temperature``; ``pos`` is changed in place."""
+    import numpy as np
+
+    if len(links):
+        delta = pos[links[:, 0]] - pos[links[:, 1]]
+        pull = delta * (np.sqrt(np.einsum("ij,ij->i", delta, delta)) / k)[:, None]
+        np.add.at(disp, links[:, 0], -pull)
+        np.add.at(disp, links[:, 1], pull)
+    # Without a pull to the centre, isolated nodes and small components drift off to the
+    # edge of the canvas and the initial fit zooms the main component down to a speck.
+    disp -= pos * (4.0 * np.linalg.norm(pos, axis=1)[:, None])
+    length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
+    pos += disp * (np.minimum(length, temperature) / length)[:, None]
+
+
+def unit_positions(pos) -> list[tuple[float, float]]:
+    """Positions centred and scaled into [-1, 1]."""
+    pos = pos - pos.mean(axis=0)
+    scale = abs(pos).max() or 1.0
     return [(float(x), float(y)) for x, y in pos / scale]
 
 
