@@ -243,6 +243,9 @@ NOUNISH = ("n", "j", "l", "b", "f", "s", "k", "eng")
 def tags(window: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg
 
+    from .postag import install
+
+    install()  # jieba's tags, decoded faster (postag.py)
     return tuple((w.word, w.flag) for w in jieba.posseg.cut(window))
 
 
