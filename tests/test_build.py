@@ -117,3 +117,21 @@ def test_report_graph_rdf_and_legend_count_the_same_nodes(out_dir, report):
     # the implied nodes are counted, and said to be implied: nodes no sentence names
     implied = Counter(n["kind"] for n in nodes if n["kind"] not in ("article", "source") and not n.get("mentions"))
     assert report["counts"]["implied"] == dict(implied) and sum(implied.values()) > 0
+
+
+def test_a_build_leaves_the_cyclic_collector_as_it_found_it(tmp_path):
+    import gc
+
+    # the build freezes each stage's records for speed; a program that builds twice must not keep
+    # the first build's garbage cycles for ever
+    assert gc.get_freeze_count() == 0
+    build([str(SEEDS)], tmp_path / "a", html=False)
+    assert gc.get_freeze_count() == 0
+    # a caller that froze objects itself finds them frozen still
+    gc.freeze()
+    kept = gc.get_freeze_count()
+    try:
+        build([str(SEEDS)], tmp_path / "b", html=False)
+        assert gc.get_freeze_count() >= kept > 0
+    finally:
+        gc.unfreeze()
