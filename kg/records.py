@@ -6,6 +6,7 @@ text, so any fact can be traced back to the exact characters it came from.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 
@@ -84,8 +85,13 @@ class Article:
         """``body[start:end]`` as the source has it: without the full stops the segmenter put after
         sub-heads (an inserted character shares its predecessor's source offset)."""
         o = self.offsets
-        return "".join(self.body[i] for i in range(start, min(end, len(o)))
-                       if i == 0 or o[i] != o[i - 1]).strip()
+        end = min(end, len(o))
+        if end <= start:
+            return ""
+        first = max(start, 1)
+        if not any(map(operator.eq, o[first - 1:end - 1], o[first:end])):  # nothing inserted: most sentences
+            return self.body[start:end].strip()
+        return "".join(self.body[i] for i in range(start, end) if i == 0 or o[i] != o[i - 1]).strip()
 
 
 @dataclass(frozen=True)

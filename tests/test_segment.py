@@ -629,3 +629,30 @@ def test_date_of_a_caption():
 
     assert photo.date == "--10-11"
     assert credits(photo) == [("张亚丹", "摄影")]
+
+
+def _quote_char_by_char(article: Article, start: int, end: int) -> str:
+    o = article.offsets
+    return "".join(article.body[i] for i in range(start, min(end, len(o))) if i == 0 or o[i] != o[i - 1]).strip()
+
+
+def test_quote_drops_the_inserted_full_stops_and_nothing_else():
+    # quote takes a slice when no character was inserted in the span; on every seed article, for
+    # every span between sentence ends and for spans that cut an inserted stop, it gives what the
+    # character-by-character reading gives
+    from kg.extract.common import split_sentences
+
+    checked = inserted = 0
+    for name in SEED_NAMES:
+        for article in segment(Source(path=name, name=name, text=seed_text(name), encoding="utf-8")):
+            o = article.offsets
+            cuts = sorted({0, len(article.body), *(s.start for s in split_sentences(article.body)),
+                           *(i for i in range(1, len(o)) if o[i] == o[i - 1]),
+                           *(i + 1 for i in range(1, len(o)) if o[i] == o[i - 1])})
+            inserted += sum(1 for i in range(1, len(o)) if o[i] == o[i - 1])
+            for a in cuts:
+                for b in cuts:
+                    if a <= b:
+                        assert article.quote(a, b) == _quote_char_by_char(article, a, b), (name, a, b)
+                        checked += 1
+    assert inserted > 0 and checked > 1000
